@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * anon: private anonymous memory in base pages.  MADV_NOHUGEPAGE keeps it so
+ * even when THP is "always", so that anon and thp jobs test different paths.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backing.h"
+
+static int anon_map(struct region *r, size_t size)
+{
+	int ret = backing_map_aligned(r, size, (size_t)sysconf(_SC_PAGESIZE));
+
+	if (ret)
+		return ret;
+	if (madvise(r->base, r->size, MADV_NOHUGEPAGE)) {
+		ret = -errno;
+		backing_unmap_common(r);
+	}
+	return ret;
+}
+
+static int anon_check(const struct region *r, char *why, size_t len)
+{
+	uint64_t thp = 0;
+	int ret = backing_thp_bytes(r, &thp);
+
+	if (ret)
+		return ret;
+	if (thp) {
+		snprintf(why, len, "anon region has %llu bytes of THP despite MADV_NOHUGEPAGE",
+			 (unsigned long long)thp);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+const struct backing_ops backing_anon = {
+	.name = "anon",
+	.desc = "private anonymous memory, base pages (MADV_NOHUGEPAGE)",
+	.map = anon_map,
+	.unmap = backing_unmap_common,
+	.check = anon_check,
+};

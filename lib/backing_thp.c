@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thp: private anonymous memory, 2 MiB aligned with MADV_HUGEPAGE, so the
+ * first touch of each PMD range allocates a PMD-mapped THP.  Needs
+ * /sys/kernel/mm/transparent_hugepage/enabled = always or madvise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "backing.h"
+
+#define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+#define PMD_SIZE (2UL << 20)
+
+static const char *thp_probe(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen(THP_ENABLED, "re");
+
+	if (!f)
+		return "no " THP_ENABLED " (kernel without CONFIG_TRANSPARENT_HUGEPAGE)";
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	if (strstr(buf, "[never]"))
+		return THP_ENABLED " is 'never' (run.sh sets madvise)";
+	return NULL;
+}
+
+static int thp_map(struct region *r, size_t size)
+{
+	int ret;
+
+	size = (size + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	ret = backing_map_aligned(r, size, PMD_SIZE);
+	if (ret)
+		return ret;
+	if (madvise(r->base, r->size, MADV_HUGEPAGE)) {
+		ret = -errno;
+		backing_unmap_common(r);
+	}
+	return ret;
+}
+
+static int thp_check(const struct region *r, char *why, size_t len)
+{
+	uint64_t thp = 0;
+	int ret = backing_thp_bytes(r, &thp);
+
+	if (ret)
+		return ret;
+	if (!thp) {
+		snprintf(why, len, "no THP in a %zu-byte MADV_HUGEPAGE region (AnonHugePages 0)",
+			 r->size);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+const struct backing_ops backing_thp = {
+	.name = "thp",
+	.desc = "PMD-mapped transparent huge pages (MADV_HUGEPAGE, 2 MiB aligned)",
+	.probe = thp_probe,
+	.map = thp_map,
+	.unmap = backing_unmap_common,
+	.check = thp_check,
+};

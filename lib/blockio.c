@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The steps every workload shares: claim a block, write it (by CPU or by
+ * the kernel), verify it at completion and release it.  Keeping them in one
+ * place keeps the ownership rules that make false positives impossible in
+ * one place too.
+ */
+#include <errno.h>
+
+#include "job.h"
+
+#define CLAIM_TRIES 64
+
+/*
+ * Claim an idle block for writing.  Its current content is verified first:
+ * damage that appeared while it was idle must never be silently
+ * overwritten by the next write before the scrubber gets to it.
+ */
+bool job_claim_random(struct worker *w, size_t *block)
+{
+	struct oracle *o = &w->job->oracle;
+	size_t span = w->blk_hi - w->blk_lo;
+
+	for (int i = 0; i < CLAIM_TRIES; i++) {
+		size_t b = w->blk_lo + rng_below(&w->rng, span);
+
+		if (!oracle_claim(o, b, BLK_BUSY))
+			continue;
+		if (!job_verify_owned(w->job, b, DET_PREWRITE))
+			continue;
+		*block = b;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Verify a block the caller owns.  On a mismatch the block is reported and
+ * marked bad, which also ends the caller's claim: nothing touches it again,
+ * so the evidence stays as the kernel left it.
+ */
+bool job_verify_owned(struct job *j, size_t b, enum detected_by by)
+{
+	const struct region *r = &j->reg;
+	struct stamp_id want;
+	struct vfinding f;
+
+	oracle_expect(&j->oracle, b, &want);
+	if (stamp_matches(region_block(r, b), r->block_size, j->seed, &want)) {
+		atomic_fetch_add_explicit(&j->st.blocks_verified, 1, memory_order_relaxed);
+		return true;
+	}
+	classify_block(region_block(r, b), r->block_size, j->seed, &want, SIDE_PARENT, &f);
+	oracle_mark_bad(&j->oracle, b);
+	run_report_mismatch(j, b, &want, &f, by);
+	return false;
+}
+
+void job_finish_write(struct job *j, size_t b, bool kernel)
+{
+	if (!job_verify_owned(j, b, DET_COMPLETION))
+		return;
+	atomic_fetch_add_explicit(&j->st.ops, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(kernel ? &j->st.kernel_ops : &j->st.cpu_ops, 1,
+				  memory_order_relaxed);
+	oracle_release(&j->oracle, b, true);
+}
+
+int job_cpu_write(struct worker *w, size_t b)
+{
+	struct job *j = w->job;
+	struct stamp_id id;
+
+	oracle_next(&j->oracle, b, SRC_MAKE(SRC_CPU, w->id), &id);
+	stamp_fill(region_block(&j->reg, b), j->reg.block_size, j->seed, &id);
+	job_finish_write(j, b, false);
+	return 0;
+}
+
+/*
+ * A kernel write failed or came back short: the block's content is whatever
+ * part landed.  Give it a new, known content so the expectation holds again.
+ */
+void job_abort_write(struct worker *w, size_t b)
+{
+	atomic_fetch_add_explicit(&w->job->st.io_errors, 1, memory_order_relaxed);
+	job_cpu_write(w, b);
+}
+
+int job_init_region(struct job *j)
+{
+	struct stamp_id id;
+
+	for (size_t b = 0; b < j->reg.nblocks; b++) {
+		oracle_next(&j->oracle, b, SRC_MAKE(SRC_INIT, 0), &id);
+		stamp_fill(region_block(&j->reg, b), j->reg.block_size, j->seed, &id);
+	}
+	return 0;
+}

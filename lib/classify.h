@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Classification of a block that does not hold its expected stamp.  The
+ * class is what a kernel engineer reads first, so each one names a distinct
+ * failure of the kernel: a write that never reached the mapped page, data
+ * from the wrong place, data crossing a fork, a partial write, or nothing
+ * recognisable at all.
+ */
+#ifndef PINSTRESS_CLASSIFY_H
+#define PINSTRESS_CLASSIFY_H
+
+#include <stdbool.h>
+#include "stamp.h"
+
+enum vclass {
+	VC_OK = 0,
+	VC_ZEROED,	/* block is all zero: fresh page where data was */
+	VC_LOST_WRITE,	/* valid stamp of this block, older generation */
+	VC_MISPLACED,	/* valid stamp of another block, region or writer */
+	VC_LEAK,	/* a stamp from the other side of a fork */
+	VC_TORN,	/* header valid but payload not, or two stamps mixed */
+	VC_GARBAGE,	/* nothing recognisable */
+	VC_NR
+};
+
+/* Which side of a fork is looking: the child treats newer parent data as a leak. */
+enum vside {
+	SIDE_PARENT = 0,
+	SIDE_CHILD = 1,
+};
+
+struct vfinding {
+	enum vclass cls;
+	bool found_valid;	/* found holds a decoded, valid header */
+	struct stamp_id found;
+};
+
+const char *vclass_name(enum vclass c);
+/* Parse a class name (for tests and canaries); -1 if unknown. */
+int vclass_from_name(const char *name);
+
+/*
+ * Classify @blk against @expect.  Allocation-free and lock-free: safe in a
+ * fork child.  Returns VC_OK when the block is exactly as expected.
+ */
+enum vclass classify_block(const void *blk, size_t bs, uint64_t seed,
+			   const struct stamp_id *expect, enum vside side,
+			   struct vfinding *out);
+
+/* Offset of the first byte that differs from the expected stamp; bs if none. */
+size_t classify_first_diff(const void *blk, size_t bs, uint64_t seed,
+			   const struct stamp_id *expect, void *scratch);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a run was asked to do, as parsed from a profile and the command line.
+ * One option table (options.c) fills both structures, so every profile key
+ * is also a command-line option and vice versa.
+ */
+#ifndef PINSTRESS_CONFIG_H
+#define PINSTRESS_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CFG_MAX_JOBS	64
+#define CFG_MAX_FAULTS	16
+#define CFG_NAME_LEN	64
+
+struct job_config {
+	char name[CFG_NAME_LEN];		/* the profile section */
+	char workload[CFG_NAME_LEN];
+	char backing[CFG_NAME_LEN];
+	char faults[CFG_MAX_FAULTS][CFG_NAME_LEN];
+	unsigned int nfaults;
+	uint64_t size;				/* bytes of memory under test */
+	unsigned int threads;			/* workload threads */
+	unsigned int block_size;		/* stamp block size, power of 2 */
+	unsigned int cpu_share;			/* percent of writes done by CPU stores */
+	unsigned int iodepth;			/* in-flight I/Os per thread (uring) */
+	unsigned int fault_interval_ms;		/* 0: each fault's own default */
+	/* Where the section began and which keys it set, for messages and merging. */
+	char file[PATH_MAX];
+	int line;
+	uint64_t set_mask;			/* bit i: job option i set explicitly */
+};
+
+struct run_config {
+	char profile[PATH_MAX];
+	uint64_t duration_ms;
+	uint64_t seed;
+	bool seed_set;
+	char json[PATH_MAX];
+	char scratch[PATH_MAX];
+	bool no_canary;
+	bool allow_missing;
+	char plant[CFG_NAME_LEN];		/* test hook: plant one damaged block */
+	struct job_config defaults;		/* [global] job keys */
+	struct job_config jobs[CFG_MAX_JOBS];
+	unsigned int njobs;
+};
+
+#endif

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fork: fork the process while kernel writes into the region are in flight.
+ * The child verifies every block that was idle and stable across the fork
+ * against its copy of the oracle, then writes child stamps over a random
+ * part of its copy and re-checks them.  The parent must never see a child
+ * stamp (a leak); the child must never see the parent's later writes.
+ *
+ * The child of a multithreaded process may only do async-signal-safe work:
+ * it computes, reads the clock, writes to a shared page and calls _exit().
+ * Target kernel paths: copy_present_page()/page_needs_cow_for_dma() in
+ * mm/memory.c (pinned pages are copied at fork), wp_page_copy(), GUP
+ * unsharing (FAULT_FLAG_UNSHARE).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fault.h"
+
+#define FORK_MAX_ERRS		16
+#define FORK_CHILD_SHARE	8	/* the child overwrites 1 block in 8 */
+#define FORK_GO_TIMEOUT_MS	10000
+#define FORK_WAIT_BASE_MS	30000
+
+struct fork_err {
+	uint64_t block;
+	uint32_t cls;
+	uint32_t found_valid;
+	struct stamp_id expect;
+	struct stamp_id found;
+};
+
+struct fork_shared {
+	_Atomic uint32_t go;
+	_Atomic uint32_t done;
+	uint64_t checked;
+	uint64_t written;
+	uint64_t mismatches;
+	uint32_t nerr;
+	struct fork_err errs[FORK_MAX_ERRS];
+	uint64_t bitmap[];
+};
+
+struct fork_priv {
+	struct fork_shared *sh;
+	size_t sh_len;
+	uint64_t *snap;
+	uint32_t forks;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void nap_us(long us)
+{
+	struct timespec ts = { 0, us * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static int fork_setup(struct fault_inst *f)
+{
+	struct job *j = f->job;
+	struct fork_priv *p = calloc(1, sizeof(*p));
+	size_t words = (j->reg.nblocks + 63) / 64;
+
+	if (!p)
+		return -ENOMEM;
+	p->snap = calloc(j->reg.nblocks, sizeof(*p->snap));
+	p->sh_len = sizeof(*p->sh) + words * sizeof(uint64_t);
+	p->sh = mmap(NULL, p->sh_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!p->snap || p->sh == MAP_FAILED) {
+		free(p->snap);
+		free(p);
+		return -ENOMEM;
+	}
+	f->priv = p;
+	return 0;
+}
+
+static void child_record(struct fork_shared *sh, size_t b, const struct stamp_id *want,
+			 const struct vfinding *fd)
+{
+	struct fork_err *e;
+
+	sh->mismatches++;
+	if (sh->nerr >= FORK_MAX_ERRS)
+		return;
+	e = &sh->errs[sh->nerr++];
+	e->block = b;
+	e->cls = fd->cls;
+	e->found_valid = fd->found_valid;
+	e->expect = *want;
+	e->found = fd->found;
+}
+
+static void child_check(struct job *j, struct fork_shared *sh, size_t b,
+			const struct stamp_id *want)
+{
+	const struct region *r = &j->reg;
+	struct vfinding fd;
+
+	if (classify_block(region_block(r, b), r->block_size, j->seed, want, SIDE_CHILD, &fd))
+		child_record(sh, b, want, &fd);
+}
+
+/* Pick the same blocks twice: to write them, then to re-check them. */
+static void child_stamps(struct job *j, struct fork_shared *sh, uint32_t forkno, bool write)
+{
+	const struct region *r = &j->reg;
+	struct rng rng;
+
+	rng_seed(&rng, j->seed ^ ((uint64_t)forkno << 20));
+	for (size_t b = 0; b < r->nblocks; b++) {
+		struct stamp_id id;
+
+		if (!bitmap_test(sh->bitmap, b) || rng_below(&rng, FORK_CHILD_SHARE))
+			continue;
+		oracle_expect(&j->oracle, b, &id);
+		id.gen++;
+		id.source = SRC_MAKE(SRC_CHILD, forkno);
+		if (write) {
+			stamp_fill(region_block(r, b), r->block_size, j->seed, &id);
+			sh->written++;
+		} else {
+			child_check(j, sh, b, &id);
+		}
+	}
+}
+
+static void __attribute__((noreturn)) child_main(struct job *j, struct fork_shared *sh,
+						 uint32_t forkno)
+{
+	uint64_t deadline = mono_ms() + FORK_GO_TIMEOUT_MS;
+
+	while (!atomic_load_explicit(&sh->go, memory_order_acquire)) {
+		if (mono_ms() > deadline)
+			_exit(3);
+		nap_us(100);
+	}
+	for (size_t b = 0; b < j->reg.nblocks; b++) {
+		struct stamp_id want;
+
+		if (!bitmap_test(sh->bitmap, b))
+			continue;
+		oracle_expect(&j->oracle, b, &want);
+		child_check(j, sh, b, &want);
+		sh->checked++;
+	}
+	child_stamps(j, sh, forkno, true);
+	child_stamps(j, sh, forkno, false);
+	atomic_store_explicit(&sh->done, 1, memory_order_release);
+	_exit(0);
+}
+
+/* Bounded wait: a child that does not finish is killed, never waited for forever. */
+static int wait_child(pid_t pid, uint64_t timeout_ms)
+{
+	uint64_t deadline = mono_ms() + timeout_ms;
+	int status;
+
+	for (;;) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+
+		if (got == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (got < 0 && errno != EINTR)
+			return -errno;
+		if (mono_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -ETIMEDOUT;
+		}
+		nap_us(1000);
+	}
+}
+
+static void collect(struct fault_inst *f, struct fork_priv *p, int status)
+{
+	struct job *j = f->job;
+	struct fork_shared *sh = p->sh;
+	bool ok = status == 0 && atomic_load_explicit(&sh->done, memory_order_acquire);
+
+	atomic_fetch_add_explicit(&j->ev.child_blocks_checked, sh->checked, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->ev.child_blocks_written, sh->written, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->ev.child_mismatches, sh->mismatches, memory_order_relaxed);
+	for (uint32_t i = 0; i < sh->nerr; i++) {
+		struct vfinding fd = {
+			.cls = sh->errs[i].cls,
+			.found_valid = sh->errs[i].found_valid,
+			.found = sh->errs[i].found,
+		};
+
+		run_report_child(j, sh->errs[i].block, &sh->errs[i].expect, &fd);
+	}
+	if (ok) {
+		atomic_fetch_add_explicit(&j->ev.children_verified, 1, memory_order_relaxed);
+		if (sh->checked)
+			atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+	} else {
+		atomic_fetch_add_explicit(&j->ev.children_failed, 1, memory_order_relaxed);
+	}
+}
+
+static int fork_inject(struct fault_inst *f, struct rng *r)
+{
+	struct fork_priv *p = f->priv;
+	struct job *j = f->job;
+	uint64_t timeout = FORK_WAIT_BASE_MS + j->reg.size / (8 << 20) * 100;
+	pid_t pid;
+
+	(void)r;
+	memset(p->sh, 0, sizeof(*p->sh));
+	oracle_snapshot(&j->oracle, p->snap);
+	p->forks++;
+	pid = fork();
+	if (pid < 0)
+		return errno == EAGAIN || errno == ENOMEM ? 0 : -errno;
+	if (pid == 0)
+		child_main(j, p->sh, p->forks);
+	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
+	oracle_stable(&j->oracle, p->snap, p->sh->bitmap);
+	atomic_store_explicit(&p->sh->go, 1, memory_order_release);
+	collect(f, p, wait_child(pid, timeout));
+	return 0;
+}
+
+static void fork_teardown(struct fault_inst *f)
+{
+	struct fork_priv *p = f->priv;
+
+	if (!p)
+		return;
+	munmap(p->sh, p->sh_len);
+	free(p->snap);
+	free(p);
+	f->priv = NULL;
+}
+
+const struct fault_ops fault_fork = {
+	.name = "fork",
+	.desc = "fork with writes in flight; child verifies its snapshot and writes its own data",
+	.interval_ms = 100,
+	.setup = fork_setup,
+	.inject = fork_inject,
+	.teardown = fork_teardown,
+};

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pageout: MADV_PAGEOUT (5.4+) on random ranges of the region, including
+ * ranges with kernel writes in flight.  Pages that the kernel really wrote
+ * to swap are counted from /proc/self/pagemap right after the call, before
+ * anything had much chance to fault them back.  Pinned pages are expected
+ * to stay (reclaim refuses to unmap them): that refusal is part of the test.
+ * Needs swap: run.sh sets up zram when the machine has none.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "pagemap.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define PAGEOUT_MAX_PAGES 512
+
+struct pageout_priv {
+	int pagemap_fd;
+	size_t psize;
+	uint64_t before[PAGEOUT_MAX_PAGES];
+	uint64_t after[PAGEOUT_MAX_PAGES];
+};
+
+/* Only pages that were resident before and are in swap after count. */
+static long count_paged_out(const struct pageout_priv *p, size_t n)
+{
+	long swapped = 0;
+
+	for (size_t i = 0; i < n; i++)
+		swapped += (p->before[i] & PM_PRESENT) && (p->after[i] & PM_SWAP) &&
+			   !(p->after[i] & PM_PRESENT);
+	return swapped;
+}
+
+static const char *pageout_probe(void)
+{
+	char line[128];
+	long swap_kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return "cannot read /proc/meminfo";
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SwapTotal: %ld kB", &swap_kb) == 1)
+			break;
+	fclose(f);
+	if (swap_kb <= 0)
+		return "no swap (run.sh sets up swap on zram)";
+	return NULL;
+}
+
+static int pageout_setup(struct fault_inst *f)
+{
+	struct pageout_priv *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->psize = (size_t)sysconf(_SC_PAGESIZE);
+	p->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (p->pagemap_fd < 0) {
+		int err = -errno;
+
+		free(p);
+		return err;
+	}
+	f->priv = p;
+	return 0;
+}
+
+static int pageout_inject(struct fault_inst *f, struct rng *r)
+{
+	struct pageout_priv *p = f->priv;
+	const struct region *reg = &f->job->reg;
+	size_t npages = reg->size / p->psize;
+	size_t len = 1 + rng_below(r, npages < PAGEOUT_MAX_PAGES ? npages : PAGEOUT_MAX_PAGES);
+	size_t first = rng_below(r, npages - len + 1);
+	uint8_t *addr = reg->base + first * p->psize;
+	long swapped;
+	int ret;
+
+	ret = pagemap_read(p->pagemap_fd, addr, len, p->before);
+	if (ret)
+		return ret;
+	if (madvise(addr, len * p->psize, MADV_PAGEOUT))
+		return errno == EAGAIN || errno == ENOMEM ? 0 : -errno;
+	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
+	ret = pagemap_read(p->pagemap_fd, addr, len, p->after);
+	if (ret)
+		return ret;
+	swapped = count_paged_out(p, len);
+	if (swapped > 0) {
+		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&f->job->ev.pages_swapped_out, (uint64_t)swapped,
+					  memory_order_relaxed);
+	}
+	return 0;
+}
+
+static void pageout_teardown(struct fault_inst *f)
+{
+	struct pageout_priv *p = f->priv;
+
+	if (!p)
+		return;
+	close(p->pagemap_fd);
+	free(p);
+	f->priv = NULL;
+}
+
+const struct fault_ops fault_pageout = {
+	.name = "pageout",
+	.desc = "MADV_PAGEOUT random ranges, in-flight ones included (needs swap)",
+	.interval_ms = 10,
+	.probe = pageout_probe,
+	.setup = pageout_setup,
+	.inject = pageout_inject,
+	.teardown = pageout_teardown,
+};

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Front door for pinstress: build, prepare the machine, run a profile or the test suite, and
+# put every changed sysfs/procfs value back on exit or signal. See DESIGN.md.
+set -euo pipefail
+
+# No cd: a profile or --scratch given relative to the caller's directory must keep working.
+ROOT=$(dirname "$(readlink -f "$0")")
+BUILD=$ROOT/build
+PROG=$BUILD/pinstress
+DEFAULT_PROFILE=$ROOT/configs/smoke.ini
+PACKAGES=(cmake gcc make pkg-config liburing-dev libnuma-dev libhugetlbfs-dev libxxhash-dev
+	  libjson-c-dev libinih-dev)
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+
+RESTORE=()	# commands, run last-first by restore()
+RESTORED=0
+CRITICAL=0	# a signal during a change-then-record step is deferred, or the change would leak
+PENDING_SIG=0
+IN_CHILD=0	# pinstress or ctest is in the foreground
+SCRATCH=
+
+say() { echo "run.sh: $*" >&2; }
+die() { local rc=$1; shift; say "$*"; exit "$rc"; }
+
+usage() {
+	cat <<EOF
+Usage: ./run.sh [PROFILE] [pinstress run options...]   build, prepare, run PROFILE
+                                                       (default configs/smoke.ini)
+       ./run.sh build                                  install build deps (root), build
+       ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE long)
+       ./run.sh prepare-check                          prepare, show the result, restore
+       ./run.sh -h|--help
+
+Preparing (root only; everything changed is restored on exit, INT or TERM):
+  - swap on a new zram device if the machine has no swap (MADV_PAGEOUT needs somewhere to go)
+  - THP mode 'never' becomes 'madvise' (other modes are left alone)
+  - vm.nr_hugepages=\$PINSTRESS_HUGEPAGES, if set
+  - a scratch directory that supports O_DIRECT: --scratch DIR or \$PINSTRESS_SCRATCH (must
+    exist, kept), else /var/tmp/pinstress-scratch.PID (created and removed)
+
+Environment: PINSTRESS_SCRATCH, PINSTRESS_HUGEPAGES, PINSTRESS_PREPARE_HOLD (seconds to wait
+in prepare-check, to test restore on signals).
+Exit codes are pinstress's (0 clean, 1 corruption, 2 kernel error, 3 invalid run, 77 skip);
+run.sh itself exits 3 when it cannot prepare.
+EOF
+}
+
+# ---- restore -----------------------------------------------------------------------------
+
+restore() {
+	((RESTORED)) && return 0
+	# A second Ctrl-C must not abort half-way and leave a zram swap or a sysctl behind;
+	# every step below is bounded, so ignoring signals here cannot hang forever.
+	trap '' INT TERM
+	RESTORED=1
+	set +e
+	local i
+	for ((i = ${#RESTORE[@]} - 1; i >= 0; i--)); do
+		eval "${RESTORE[i]}" || say "restore step failed: ${RESTORE[i]}"
+	done
+	RESTORE=()
+}
+
+on_signal() { # EXIT_CODE STATUS_OF_LAST_COMMAND
+	local rc=$1
+	# pinstress handles SIGINT and exits with its verdict: a corruption found before the
+	# Ctrl-C must not be hidden behind 130. A clean or killed child still means "interrupted".
+	if ((IN_CHILD && $2 > 0 && $2 < 128)); then rc=$2; fi
+	if ((CRITICAL)); then
+		PENDING_SIG=$rc
+		return
+	fi
+	say "interrupted, restoring"
+	restore
+	exit "$rc"
+}
+
+critical_begin() { CRITICAL=1; }
+critical_end() {
+	CRITICAL=0
+	if ((PENDING_SIG)); then on_signal "$PENDING_SIG" 0; fi
+}
+
+trap restore EXIT
+trap 'on_signal 130 $?' INT
+trap 'on_signal 143 $?' TERM
+
+# Restore helpers: each prints one line, as the change did.
+put_back() { # FILE VALUE
+	if echo "$2" >"$1"; then say "restored $1 to $2"; else say "could not restore $1 to $2"; fi
+}
+
+zram_teardown() { # N
+	local n=$1 dev=/dev/zram$1
+	if grep -q "^$dev " /proc/swaps; then
+		timeout 120 swapoff "$dev" || say "swapoff $dev failed or timed out"
+	fi
+	echo 1 >"/sys/block/zram$n/reset" 2>/dev/null || say "could not reset zram$n"
+	if echo "$n" >/sys/class/zram-control/hot_remove 2>/dev/null; then
+		say "swap on $dev removed"
+	else
+		say "could not remove zram$n (still swapping?)"
+	fi
+}
+
+scratch_remove() { # DIR
+	rm -rf -- "$1" && say "scratch directory $1 removed"
+}
+
+# ---- prepare -----------------------------------------------------------------------------
+
+prepare_swap() {
+	if [[ -n "$(swapon --show --noheadings)" ]]; then
+		return
+	fi
+	if [[ ! -e /sys/class/zram-control ]]; then
+		if ! command -v modprobe >/dev/null || ! modprobe zram 2>/dev/null ||
+		   [[ ! -e /sys/class/zram-control ]]; then
+			say "warning: no swap and no zram; pinstress will report pageout unavailable"
+			return
+		fi
+	fi
+	local n mem_kb size
+	critical_begin
+	n=$(cat /sys/class/zram-control/hot_add)
+	RESTORE+=("zram_teardown $n")
+	critical_end
+	mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+	size=$((mem_kb * 1024 / 2))
+	((size > 8 << 30)) && size=$((8 << 30))
+	if ! echo "$size" >"/sys/block/zram$n/disksize" ||
+	   ! mkswap "/dev/zram$n" >/dev/null || ! swapon -p 100 "/dev/zram$n"; then
+		say "warning: could not set up swap on /dev/zram$n; pinstress will report pageout unavailable"
+		return
+	fi
+	local human
+	human=$(numfmt --to=iec "$size")
+	say "swap on /dev/zram$n (${human/.0/}), restored on exit"
+}
+
+prepare_thp() {
+	[[ -w $THP ]] || return 0
+	grep -q '\[never\]' "$THP" || return 0
+	# Record first: restoring 'never' is harmless even if the write below never happened.
+	RESTORE+=("put_back $THP never")
+	echo madvise >"$THP" || die 3 "could not set THP mode to madvise"
+	say "THP mode never -> madvise, restored on exit"
+}
+
+prepare_hugetlb() {
+	local want=${PINSTRESS_HUGEPAGES:-} file=/proc/sys/vm/nr_hugepages old got
+	[[ -n $want ]] || return 0
+	[[ $want =~ ^[0-9]+$ ]] || die 3 "PINSTRESS_HUGEPAGES must be a number, not '$want'"
+	old=$(<"$file")
+	[[ $old == "$want" ]] && return 0
+	RESTORE+=("put_back $file $old")
+	echo "$want" >"$file" || die 3 "could not set $file to $want"
+	got=$(<"$file")
+	# The kernel grants what it can find contiguous; pinstress reports hugetlb as short then.
+	say "nr_hugepages $old -> $want (got $got), restored on exit"
+}
+
+# Sets SCRATCH. $1: a directory the user chose, or empty.
+prepare_scratch() {
+	local dir=${1:-${PINSTRESS_SCRATCH:-}}
+	if [[ -n $dir ]]; then
+		[[ -d $dir ]] || die 3 "scratch directory $dir does not exist"
+	else
+		dir=/var/tmp/pinstress-scratch.$$
+		critical_begin
+		mkdir -m 700 -- "$dir" || { critical_end; die 3 "could not create $dir"; }
+		RESTORE+=("scratch_remove $(printf %q "$dir")")
+		critical_end
+		say "scratch directory $dir, removed on exit"
+	fi
+	if ! dd if=/dev/zero of="$dir/.odirect-probe" bs=4096 count=1 oflag=direct \
+	     status=none 2>/dev/null; then
+		rm -f -- "$dir/.odirect-probe"
+		die 3 "scratch directory $dir does not support O_DIRECT (tmpfs needs Linux 6.6+);" \
+		      "choose another with --scratch DIR"
+	fi
+	rm -f -- "$dir/.odirect-probe"
+	SCRATCH=$dir
+	export PINSTRESS_SCRATCH=$dir
+}
+
+prepare() { # [USER_SCRATCH]
+	# Scratch first: a bad --scratch should fail before anything on the machine changes.
+	prepare_scratch "${1:-}"
+	prepare_swap
+	prepare_thp
+	prepare_hugetlb
+}
+
+need_root() {
+	[[ $(id -u) == 0 ]] || die 3 "must be root (pinned memory, swap, sysfs)"
+}
+
+# ---- build -------------------------------------------------------------------------------
+
+install_deps() {
+	[[ $(id -u) == 0 ]] && command -v apt-get >/dev/null || return 0
+	local p missing=()
+	for p in "${PACKAGES[@]}"; do
+		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] ||
+			missing+=("$p")
+	done
+	((${#missing[@]})) || return 0
+	say "installing ${missing[*]}"
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+build() {
+	install_deps
+	command -v cmake >/dev/null || die 3 "cmake not found (run ./run.sh build as root to install it)"
+	# A failed first configure leaves a cache but no build system; configure again then.
+	if [[ ! -f $BUILD/CMakeCache.txt || ! ( -f $BUILD/Makefile || -f $BUILD/build.ninja ) ]]; then
+		cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	fi
+	cmake --build "$BUILD" -j"$(nproc)"
+}
+
+# ---- commands ----------------------------------------------------------------------------
+
+cmd_test() {
+	need_root
+	build
+	prepare
+	local last=$BUILD/.last-test-duration start rc=0
+	[[ -f $last ]] && say "previous test suite took $(<"$last")s"
+	start=$SECONDS
+	# Foreground, so a terminal Ctrl-C reaches ctest, which stops its tests; the trap runs after.
+	IN_CHILD=1
+	ctest --test-dir "$BUILD" --output-on-failure -LE long "$@" || rc=$?
+	IN_CHILD=0
+	echo $((SECONDS - start)) >"$last"
+	say "test suite took $((SECONDS - start))s (exit $rc)"
+	restore
+	exit "$rc"
+}
+
+cmd_run() {
+	local profile=$DEFAULT_PROFILE user_scratch="" a prev="" rc=0
+	need_root
+	if (($#)) && [[ $1 == *.ini || -f $1 ]]; then
+		profile=$1
+		shift
+	fi
+	for a in "$@"; do
+		[[ $prev == --scratch ]] && user_scratch=$a
+		[[ $a == --scratch=* ]] && user_scratch=${a#--scratch=}
+		prev=$a
+	done
+	[[ $prev == --scratch ]] && die 3 "--scratch needs a directory"
+	[[ -f $profile ]] || die 3 "profile $profile not found"
+	build
+	prepare "$user_scratch"
+	local extra=()
+	[[ -n $user_scratch ]] || extra=(--scratch "$SCRATCH")
+	# Foreground, so a terminal Ctrl-C reaches pinstress, which handles it and writes its report.
+	IN_CHILD=1
+	"$PROG" run -c "$profile" "${extra[@]}" "$@" || rc=$?
+	IN_CHILD=0
+	restore
+	exit "$rc"
+}
+
+cmd_prepare_check() {
+	need_root
+	prepare
+	echo "swap:"
+	swapon --show
+	echo "thp: $(<"$THP")"
+	echo "nr_hugepages: $(</proc/sys/vm/nr_hugepages)"
+	echo "scratch: $SCRATCH"
+	if [[ -n ${PINSTRESS_PREPARE_HOLD:-} ]]; then
+		say "holding for ${PINSTRESS_PREPARE_HOLD}s"
+		sleep "$PINSTRESS_PREPARE_HOLD"
+	fi
+	restore
+}
+
+case ${1:-} in
+-h | --help) usage ;;
+build) build ;;
+test) shift; cmd_test "$@" ;;
+prepare-check) cmd_prepare_check ;;
+*) cmd_run "$@" ;;
+esac

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Facts about the machine a run happened on, for reports and `list`. */
+#ifndef PINSTRESS_ENV_H
+#define PINSTRESS_ENV_H
+
+#include <stdint.h>
+
+struct env_info {
+	char kernel[128];
+	char kernel_version[256];
+	int cpus;
+	int numa_nodes;
+	uint64_t swap_total_kb;
+	char thp_enabled[32];
+	int page_size;
+};
+
+void env_read(struct env_info *e);
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The error sink.  A mismatch is recorded and printed at once, before the
+ * run moves on, and by default it stops the run: the first corruption is
+ * the one a kernel engineer needs, with the least noise after it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+bool run_stopping(const struct run_ctx *run)
+{
+	return atomic_load_explicit(&((struct run_ctx *)run)->stop, memory_order_relaxed);
+}
+
+void run_stop(struct run_ctx *run)
+{
+	atomic_store(&run->stop, true);
+}
+
+double run_elapsed(const struct run_ctx *run)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - run->t0.tv_sec) + (now.tv_nsec - run->t0.tv_nsec) / 1e9;
+}
+
+const char *detected_by_name(enum detected_by by)
+{
+	static const char *const n[] = { "completion", "scrub", "child", "prewrite" };
+
+	return by <= DET_PREWRITE ? n[by] : "?";
+}
+
+static const char *kind_name(uint32_t source)
+{
+	static const char *const n[] = { "?", "init", "cpu", "file", "child", "canary", "remote" };
+	uint32_t k = SRC_KIND(source);
+
+	return k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
+}
+
+void stamp_id_str(const struct stamp_id *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "{region %u block %llu gen %llu src %s:%u}", id->region,
+		 (unsigned long long)id->block, (unsigned long long)id->gen,
+		 kind_name(id->source), SRC_INDEX(id->source));
+}
+
+static void append(char *dst, size_t len, const char *fmt, va_list ap)
+{
+	size_t used = strlen(dst);
+
+	if (used && used + 2 < len) {
+		strcat(dst, "; ");
+		used += 2;
+	}
+	if (used < len)
+		vsnprintf(dst + used, len - used, fmt, ap);
+}
+
+void run_invalid(struct run_ctx *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&run->lock);
+	va_start(ap, fmt);
+	append(run->invalid, sizeof(run->invalid), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&run->lock);
+}
+
+void run_warn(struct run_ctx *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&run->lock);
+	va_start(ap, fmt);
+	append(run->warnings, sizeof(run->warnings), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&run->lock);
+}
+
+static void print_err(const struct run_ctx *run, const struct err_rec *e)
+{
+	const struct job *j = &run->jobs[e->job];
+	char want[128], got[128] = "(no valid stamp)";
+
+	stamp_id_str(&e->expect, want, sizeof(want));
+	if (e->found_valid)
+		stamp_id_str(&e->found, got, sizeof(got));
+	fprintf(stderr,
+		"pinstress: CORRUPTION %s in job %s (%s/%s) block %zu vaddr %#lx at %.3fs, detected by %s\n"
+		"pinstress:   expected %s\n"
+		"pinstress:   found    %s, first differing byte at offset %zu\n",
+		vclass_name(e->cls), j->cfg->name, j->cfg->workload, j->cfg->backing, e->block,
+		(unsigned long)e->vaddr, e->time_s, detected_by_name(e->by), want, got,
+		e->first_diff);
+}
+
+static void record(struct job *j, size_t block, const struct stamp_id *expect,
+		   const struct vfinding *f, enum detected_by by, bool diff)
+{
+	struct run_ctx *run = j->run;
+	size_t bs = j->reg.block_size;
+	struct err_rec e = {
+		.cls = f->cls,
+		.job = j->index,
+		.block = block,
+		.vaddr = (uintptr_t)region_block(&j->reg, block),
+		.expect = *expect,
+		.found_valid = f->found_valid,
+		.found = f->found,
+		.by = by,
+		.time_s = run_elapsed(run),
+		.first_diff = bs,
+	};
+	void *tmp = diff ? malloc(bs) : NULL;
+
+	/* The block is marked bad and nobody writes it: this reads what the kernel left. */
+	if (tmp) {
+		e.first_diff = classify_first_diff(region_block(&j->reg, block), bs, j->seed,
+						   expect, tmp);
+		free(tmp);
+	}
+	atomic_fetch_add(&j->st.errors, 1);
+	pthread_mutex_lock(&run->lock);
+	run->nerrs_total++;
+	if (run->nerrs < RUN_MAX_ERRS)
+		run->errs[run->nerrs++] = e;
+	if (run->plant.cls >= 0 && run->plant.done && run->plant.detected_s < 0 &&
+	    block == run->plant.block && j->index == 0)
+		run->plant.detected_s = e.time_s;
+	pthread_mutex_unlock(&run->lock);
+	print_err(run, &e);
+	run_stop(run);
+}
+
+void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *expect,
+			 const struct vfinding *f, enum detected_by by)
+{
+	record(j, block, expect, f, by, true);
+}
+
+/* The child's copy of the block is gone: no byte diff, only the classes. */
+void run_report_child(struct job *j, size_t block, const struct stamp_id *expect,
+		      const struct vfinding *f)
+{
+	record(j, block, expect, f, DET_CHILD, false);
+}

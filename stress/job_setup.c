@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Turning a job_config into a running job and back: map the backing, stamp
+ * every block, confirm the backing, split blocks and scratch slots among
+ * workers, start the worker, scrubber and injector threads, and undo it all
+ * in reverse order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backing.h"
+#include "fault.h"
+#include "job_setup.h"
+#include "scratch.h"
+#include "scrub.h"
+#include "workload.h"
+
+static void split_work(struct job *j)
+{
+	size_t spw = workload_slots_per_worker(j->cfg);
+
+	for (unsigned int i = 0; i < j->nworkers; i++) {
+		struct worker *w = &j->workers[i];
+
+		w->job = j;
+		w->id = i;
+		w->blk_lo = j->reg.nblocks * i / j->nworkers;
+		w->blk_hi = j->reg.nblocks * (i + 1) / j->nworkers;
+		w->slot_lo = spw * i;
+		w->slot_hi = spw * (i + 1);
+		rng_seed(&w->rng, j->seed ^ ((uint64_t)(i + 1) << 40));
+	}
+}
+
+static int setup_faults(struct job *j, char *why, size_t len)
+{
+	for (unsigned int i = 0; i < j->nfaults; i++) {
+		struct fault_inst *f = &j->faults[i];
+		int ret;
+
+		f->job = j;
+		f->interval_ms = j->cfg->fault_interval_ms ? j->cfg->fault_interval_ms
+							   : f->ops->interval_ms;
+		ret = f->ops->setup ? f->ops->setup(f) : 0;
+		if (ret) {
+			snprintf(why, len, "fault %s setup: %s", f->ops->name, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int setup_memory(struct job *j, const char *scratch_dir, char *why, size_t len)
+{
+	const struct job_config *c = j->cfg;
+	int ret;
+
+	ret = j->backing->map(&j->reg, c->size);
+	if (ret) {
+		snprintf(why, len, "backing %s: cannot map %llu bytes: %s", c->backing,
+			 (unsigned long long)c->size, strerror(-ret));
+		return ret;
+	}
+	j->reg.block_size = c->block_size;
+	j->reg.nblocks = j->reg.size / c->block_size;
+	ret = oracle_init(&j->oracle, j->reg.nblocks, j->region_id);
+	if (ret) {
+		snprintf(why, len, "oracle: %s", strerror(-ret));
+		return ret;
+	}
+	if (j->wl->flags & WL_NEEDS_SCRATCH) {
+		ret = scratch_open(&j->scratch, scratch_dir, c->block_size,
+				   workload_slots_per_worker(c) * c->threads);
+		if (ret) {
+			snprintf(why, len, "scratch file in %s: %s", scratch_dir, strerror(-ret));
+			return ret;
+		}
+	}
+	job_init_region(j);
+	ret = j->backing->check(&j->reg, why, len);
+	if (ret)
+		return ret;
+	backing_thp_bytes(&j->reg, &j->ev.thp_bytes_start);
+	return 0;
+}
+
+int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
+	      const struct job_config *cfg, char *why, size_t len)
+{
+	j->run = run;
+	j->cfg = cfg;
+	j->index = index;
+	j->region_id = index + 1;
+	j->seed = rng_mix64(run->rc->seed + index + 1);
+	j->scratch.fd = -1;
+	j->wl = workload_find(cfg->workload);
+	j->backing = backing_find(cfg->backing);
+	j->nworkers = cfg->threads;
+	j->workers = calloc(j->nworkers, sizeof(*j->workers));
+	if (!j->workers)
+		return -ENOMEM;
+	if (cfg->size / cfg->block_size < 4 * cfg->threads) {
+		snprintf(why, len, "size %llu holds too few %u-byte blocks for %u threads",
+			 (unsigned long long)cfg->size, cfg->block_size, cfg->threads);
+		return -EINVAL;
+	}
+	int ret = setup_memory(j, run->rc->scratch, why, len);
+
+	if (ret)
+		return ret;
+	split_work(j);
+	return setup_faults(j, why, len);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct job *j = w->job;
+	int ret = j->wl->worker_init(w);
+
+	if (ret) {
+		snprintf(w->errmsg, sizeof(w->errmsg), "worker %u setup: %s", w->id, strerror(-ret));
+		goto out;
+	}
+	while (!run_stopping(j->run)) {
+		ret = j->wl->run_iter(w);
+		if (ret) {
+			snprintf(w->errmsg, sizeof(w->errmsg), "worker %u: %s", w->id,
+				 strerror(-ret));
+			break;
+		}
+	}
+out:
+	if (ret) {
+		w->err = ret;
+		run_stop(j->run);
+	}
+	j->wl->worker_exit(w);
+	return NULL;
+}
+
+int job_start(struct job *j)
+{
+	int ret;
+
+	for (unsigned int i = 0; i < j->nworkers; i++) {
+		ret = pthread_create(&j->workers[i].thread, NULL, worker_main, &j->workers[i]);
+		if (ret)
+			return -ret;
+		j->workers[i].started = true;
+	}
+	ret = pthread_create(&j->scrub_thread, NULL, scrub_thread, j);
+	if (ret)
+		return -ret;
+	j->scrub_started = true;
+	for (unsigned int i = 0; i < j->nfaults; i++) {
+		ret = pthread_create(&j->faults[i].thread, NULL, fault_thread, &j->faults[i]);
+		if (ret)
+			return -ret;
+		j->faults[i].started = true;
+	}
+	return 0;
+}
+
+/* Join everything; the run's stop flag must already be set. */
+void job_join(struct job *j)
+{
+	for (unsigned int i = 0; i < j->nfaults; i++)
+		if (j->faults[i].started)
+			pthread_join(j->faults[i].thread, NULL);
+	for (unsigned int i = 0; i < j->nworkers; i++)
+		if (j->workers[i].started)
+			pthread_join(j->workers[i].thread, NULL);
+	if (j->scrub_started)
+		pthread_join(j->scrub_thread, NULL);
+	if (j->reg.base)
+		backing_thp_bytes(&j->reg, &j->ev.thp_bytes_end);
+}
+
+void job_teardown(struct job *j)
+{
+	for (unsigned int i = 0; i < j->nfaults; i++)
+		if (j->faults[i].ops && j->faults[i].ops->teardown)
+			j->faults[i].ops->teardown(&j->faults[i]);
+	if (j->scratch.fd >= 0)
+		scratch_close(&j->scratch);
+	oracle_destroy(&j->oracle);
+	if (j->reg.base)
+		j->backing->unmap(&j->reg);
+	free(j->workers);
+	j->workers = NULL;
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pinstress: subcommand dispatch and `list`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "backing.h"
+#include "fault.h"
+#include "run.h"
+#include "workload.h"
+
+static void list_one(const char *kind, const char *name, const char *desc, const char *no)
+{
+	printf("%-9s %-12s %-13s %s\n", kind, name, no ? "unavailable" : "available",
+	       no ? no : desc);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("%-9s %-12s %-13s %s\n", "kind", "name", "here", "what / why not");
+	for (int i = 0; workload_table[i]; i++) {
+		const struct workload_ops *w = workload_table[i];
+
+		list_one("workload", w->name, w->desc, w->probe ? w->probe() : NULL);
+	}
+	for (int i = 0; backing_table[i]; i++) {
+		const struct backing_ops *b = backing_table[i];
+
+		list_one("backing", b->name, b->desc, b->probe ? b->probe() : NULL);
+	}
+	for (int i = 0; fault_table[i]; i++) {
+		const struct fault_ops *f = fault_table[i];
+
+		list_one("fault", f->name, f->desc, f->probe ? f->probe() : NULL);
+	}
+	return 0;
+}
+
+static int usage(FILE *f, int code)
+{
+	fprintf(f,
+		"usage: pinstress COMMAND [options]\n"
+		"  run [-c PROFILE] [options]  run jobs; 'pinstress run --help' lists options\n"
+		"  list                        workloads, backings, faults and availability here\n"
+		"  canary [--scratch DIR]      known-bad scenarios that must be caught\n"
+		"exit: 0 clean, 1 corruption, 2 kernel error, 3 invalid run, 77 nothing could run\n");
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "run", cmd_run },
+		{ "list", cmd_list },
+		{ "canary", cmd_canary },
+	};
+
+	if (argc < 2)
+		return usage(stderr, EXIT_INVALID);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout, 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "pinstress: unknown command '%s'\n", argv[1]);
+	return usage(stderr, EXIT_INVALID);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Name and availability checks between parsing and setup. */
+#ifndef PINSTRESS_PLAN_H
+#define PINSTRESS_PLAN_H
+
+#include "run.h"
+
+/* Every workload, backing, fault and --plant class named exists. */
+int plan_check_names(const struct run_config *rc, char *err, size_t len);
+bool plan_needs_scratch(const struct run_config *rc);
+/* -ENOTSUP with @why when the job cannot run here as asked. */
+int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len);
+
+#endif

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a run tells its user: the progress line, the summary table and the
+ * JSON report (schema pinstress-report/1).  The JSON is written to a
+ * temporary file and renamed, so the named file is always a whole report.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "fault.h"
+#include "run.h"
+#include "workload.h"
+
+#ifndef PINSTRESS_VERSION
+#define PINSTRESS_VERSION "0.1"
+#endif
+
+const char *result_name(int code)
+{
+	switch (code) {
+	case EXIT_CLEAN:
+		return "pass";
+	case EXIT_CORRUPTION:
+		return "corruption";
+	case EXIT_KERNEL_ERROR:
+		return "kernel-error";
+	case EXIT_SKIP:
+		return "skipped";
+	default:
+		return "invalid";
+	}
+}
+
+static uint64_t ld(const _Atomic uint64_t *v)
+{
+	return atomic_load_explicit((_Atomic uint64_t *)v, memory_order_relaxed);
+}
+
+static void faults_str(const struct job *j, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < j->nfaults && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "", j->faults[i].ops->name);
+	if (!j->nfaults)
+		snprintf(buf, len, "-");
+}
+
+void report_progress(const struct run_ctx *run, FILE *f, bool tty)
+{
+	double t = run_elapsed(run);
+	uint64_t ops = 0, ver = 0, sw = 0, kids = 0;
+
+	for (unsigned int i = 0; i < run->njobs; i++) {
+		ops += ld(&run->jobs[i].st.ops);
+		ver += ld(&run->jobs[i].st.blocks_verified);
+		sw += ld(&run->jobs[i].ev.pages_swapped_out);
+		kids += ld(&run->jobs[i].ev.children_verified);
+	}
+	fprintf(f, "%s[%5.0fs/%.0fs] ops %llu (%.0f/s) verified %llu swapped %llu children %llu errors %llu%s",
+		tty ? "\r" : "", t, run->duration_s, (unsigned long long)ops, t > 0 ? ops / t : 0.0,
+		(unsigned long long)ver, (unsigned long long)sw, (unsigned long long)kids,
+		(unsigned long long)run->nerrs_total, tty ? "  " : "\n");
+	fflush(f);
+}
+
+void report_summary(const struct run_ctx *run, FILE *f)
+{
+	double t = run->duration_s > 0 ? run->duration_s : 1;
+
+	fprintf(f, "\n%-20s %-12s %-7s %-14s %10s %9s %11s %9s %8s %10s %6s\n", "job", "workload",
+		"backing", "faults", "ops", "ops/s", "verified", "swapped", "children", "thp-start",
+		"errors");
+	for (unsigned int i = 0; i < run->njobs; i++) {
+		const struct job *j = &run->jobs[i];
+		char fl[64];
+
+		faults_str(j, fl, sizeof(fl));
+		fprintf(f, "%-20s %-12s %-7s %-14s %10llu %9.0f %11llu %9llu %8llu %10llu %6llu\n",
+			j->cfg->name, j->cfg->workload, j->cfg->backing, fl,
+			(unsigned long long)ld(&j->st.ops), ld(&j->st.ops) / t,
+			(unsigned long long)ld(&j->st.blocks_verified),
+			(unsigned long long)ld(&j->ev.pages_swapped_out),
+			(unsigned long long)ld(&j->ev.children_verified),
+			(unsigned long long)j->ev.thp_bytes_start,
+			(unsigned long long)ld(&j->st.errors));
+	}
+	if (run->invalid[0])
+		fprintf(f, "invalid: %s\n", run->invalid);
+	if (run->warnings[0])
+		fprintf(f, "warnings: %s\n", run->warnings);
+}
+
+static json_object *jstr(const char *s)
+{
+	return json_object_new_string(s);
+}
+
+static json_object *ju64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static json_object *stamp_json(const struct stamp_id *id)
+{
+	json_object *o = json_object_new_object();
+	char src[32];
+
+	snprintf(src, sizeof(src), "%u:%u", SRC_KIND(id->source), SRC_INDEX(id->source));
+	json_object_object_add(o, "region", ju64(id->region));
+	json_object_object_add(o, "block", ju64(id->block));
+	json_object_object_add(o, "gen", ju64(id->gen));
+	json_object_object_add(o, "source", jstr(src));
+	return o;
+}
+
+static json_object *env_json(void)
+{
+	json_object *o = json_object_new_object();
+	struct env_info e;
+
+	env_read(&e);
+	json_object_object_add(o, "kernel", jstr(e.kernel));
+	json_object_object_add(o, "kernel_version", jstr(e.kernel_version));
+	json_object_object_add(o, "cpus", json_object_new_int(e.cpus));
+	json_object_object_add(o, "numa_nodes", json_object_new_int(e.numa_nodes));
+	json_object_object_add(o, "swap_total_kb", ju64(e.swap_total_kb));
+	json_object_object_add(o, "thp_enabled", jstr(e.thp_enabled));
+	json_object_object_add(o, "page_size", json_object_new_int(e.page_size));
+	return o;
+}
+
+static json_object *job_json(const struct job *j, double t)
+{
+	json_object *o = json_object_new_object(), *fl = json_object_new_array();
+	json_object *fc = json_object_new_object(), *ev = json_object_new_object();
+
+	json_object_object_add(o, "name", jstr(j->cfg->name));
+	json_object_object_add(o, "workload", jstr(j->cfg->workload));
+	json_object_object_add(o, "backing", jstr(j->cfg->backing));
+	for (unsigned int i = 0; i < j->nfaults; i++) {
+		json_object_array_add(fl, jstr(j->faults[i].ops->name));
+		json_object_object_add(fc, j->faults[i].ops->name, ju64(ld(&j->faults[i].count)));
+	}
+	json_object_object_add(o, "faults", fl);
+	json_object_object_add(o, "threads", json_object_new_int((int)j->cfg->threads));
+	json_object_object_add(o, "size_bytes", ju64(j->reg.size));
+	json_object_object_add(o, "block_size", ju64(j->reg.block_size));
+	json_object_object_add(o, "ops", ju64(ld(&j->st.ops)));
+	json_object_object_add(o, "kernel_ops", ju64(ld(&j->st.kernel_ops)));
+	json_object_object_add(o, "cpu_ops", ju64(ld(&j->st.cpu_ops)));
+	json_object_object_add(o, "ops_per_s", json_object_new_double(t > 0 ? ld(&j->st.ops) / t : 0));
+	json_object_object_add(o, "blocks_verified", ju64(ld(&j->st.blocks_verified)));
+	json_object_object_add(o, "scrub_passes", ju64(ld(&j->st.scrub_passes)));
+	json_object_object_add(o, "fault_counts", fc);
+	json_object_object_add(ev, "pages_swapped_out", ju64(ld(&j->ev.pages_swapped_out)));
+	json_object_object_add(ev, "thp_bytes_start", ju64(j->ev.thp_bytes_start));
+	json_object_object_add(ev, "thp_bytes_end", ju64(j->ev.thp_bytes_end));
+	json_object_object_add(ev, "children_verified", ju64(ld(&j->ev.children_verified)));
+	json_object_object_add(ev, "children_failed", ju64(ld(&j->ev.children_failed)));
+	json_object_object_add(ev, "child_blocks_checked", ju64(ld(&j->ev.child_blocks_checked)));
+	json_object_object_add(ev, "child_blocks_written", ju64(ld(&j->ev.child_blocks_written)));
+	json_object_object_add(o, "evidence", ev);
+	json_object_object_add(o, "errors", ju64(ld(&j->st.errors)));
+	json_object_object_add(o, "io_errors", ju64(ld(&j->st.io_errors)));
+	return o;
+}
+
+static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
+{
+	json_object *o = json_object_new_object();
+	char va[32];
+
+	snprintf(va, sizeof(va), "%#lx", (unsigned long)e->vaddr);
+	json_object_object_add(o, "class", jstr(vclass_name(e->cls)));
+	json_object_object_add(o, "job", jstr(run->jobs[e->job].cfg->name));
+	json_object_object_add(o, "block", ju64(e->block));
+	json_object_object_add(o, "vaddr", jstr(va));
+	json_object_object_add(o, "expected", stamp_json(&e->expect));
+	json_object_object_add(o, "found", e->found_valid ? stamp_json(&e->found) : NULL);
+	json_object_object_add(o, "first_diff", ju64(e->first_diff));
+	json_object_object_add(o, "detected_by", jstr(detected_by_name(e->by)));
+	json_object_object_add(o, "time_s", json_object_new_double(e->time_s));
+	return o;
+}
+
+static json_object *plant_json(const struct plant_state *p)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "class", jstr(vclass_name((enum vclass)p->cls)));
+	json_object_object_add(o, "done", json_object_new_boolean(p->done));
+	json_object_object_add(o, "block", ju64(p->block));
+	json_object_object_add(o, "time_s", json_object_new_double(p->at_s));
+	json_object_object_add(o, "detected_after_s",
+			       p->detected_s >= 0 ? json_object_new_double(p->detected_s - p->at_s)
+						  : NULL);
+	return o;
+}
+
+static json_object *klog_json(const struct run_ctx *run)
+{
+	json_object *o = json_object_new_object(), *lines = json_object_new_array();
+	char taint[64] = "";
+
+	if (!run->klog_ok)
+		return NULL;
+	klog_taint_names(klog_new_taint(&run->klog), taint, sizeof(taint));
+	json_object_object_add(o, "bad_records", ju64(run->klog.nbad));
+	json_object_object_add(o, "new_taint", jstr(taint));
+	for (unsigned int i = 0; i < run->klog.nlines; i++)
+		json_object_array_add(lines, jstr(run->klog.lines[i].msg));
+	json_object_object_add(o, "lines", lines);
+	return o;
+}
+
+static json_object *report_build(const struct run_ctx *run, int code)
+{
+	json_object *o = json_object_new_object(), *jobs = json_object_new_array();
+	json_object *errs = json_object_new_array(), *can = json_object_new_object();
+
+	json_object_object_add(o, "schema", jstr("pinstress-report/1"));
+	json_object_object_add(o, "version", jstr(PINSTRESS_VERSION));
+	json_object_object_add(o, "seed", ju64(run->rc->seed));
+	json_object_object_add(o, "profile", jstr(run->rc->profile));
+	json_object_object_add(o, "result", jstr(result_name(code)));
+	json_object_object_add(o, "exit_code", json_object_new_int(code));
+	json_object_object_add(o, "duration_s", json_object_new_double(run->duration_s));
+	json_object_object_add(o, "environment", env_json());
+	json_object_object_add(can, "ran", json_object_new_boolean(run->canary.ran));
+	json_object_object_add(can, "detected", json_object_new_boolean(run->canary.detected));
+	json_object_object_add(can, "kernel", jstr(run->canary.kernel));
+	json_object_object_add(o, "canary", can);
+	for (unsigned int i = 0; i < run->njobs; i++)
+		json_object_array_add(jobs, job_json(&run->jobs[i], run->duration_s));
+	json_object_object_add(o, "jobs", jobs);
+	for (unsigned int i = 0; i < run->nerrs; i++)
+		json_object_array_add(errs, err_json(run, &run->errs[i]));
+	json_object_object_add(o, "errors", errs);
+	json_object_object_add(o, "errors_total", ju64(run->nerrs_total));
+	json_object_object_add(o, "kernel_log", klog_json(run));
+	json_object_object_add(o, "invalid", run->invalid[0] ? jstr(run->invalid) : NULL);
+	json_object_object_add(o, "warnings", run->warnings[0] ? jstr(run->warnings) : NULL);
+	if (run->plant.cls >= 0)
+		json_object_object_add(o, "plant", plant_json(&run->plant));
+	return o;
+}
+
+int report_write_json(const struct run_ctx *run, const char *path, int code)
+{
+	json_object *o = report_build(run, code);
+	char tmp[PATH_MAX + 16];
+	int ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
+	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) ||
+	    rename(tmp, path)) {
+		ret = -EIO;
+		unlink(tmp);
+	}
+	json_object_put(o);
+	return ret;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `pinstress run`: parse, plan, canary, set up every job, run them for the
+ * duration while the main thread watches signals, the kernel log and the
+ * clock, then stop, join, judge and report.  Only this file turns results
+ * into an exit code.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "fault.h"
+#include "job_setup.h"
+#include "options.h"
+#include "plan.h"
+#include "plant.h"
+#include "run.h"
+#include "scratch.h"
+#include "workload.h"
+
+#define MONITOR_TICK_MS		200
+#define PROGRESS_EVERY_S	10.0
+
+static uint64_t fresh_seed(void)
+{
+	uint64_t s;
+
+	if (getrandom(&s, sizeof(s), 0) != sizeof(s))
+		s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	return s & 0xffffffffffffULL;	/* short enough to type back in */
+}
+
+static void plant_now(struct run_ctx *run)
+{
+	struct job *j = &run->jobs[0];
+	struct stamp_id want;
+	struct rng r;
+
+	rng_seed(&r, run->rc->seed ^ 0x91a47ULL);
+	for (int tries = 0; tries < 100000; tries++) {
+		size_t b = rng_below(&r, j->reg.nblocks);
+
+		if (!oracle_claim(&j->oracle, b, BLK_BUSY))
+			continue;
+		oracle_expect(&j->oracle, b, &want);
+		plant_damage(region_block(&j->reg, b), j->reg.block_size, j->seed, &want,
+			     (enum vclass)run->plant.cls, SIDE_PARENT, &r);
+		pthread_mutex_lock(&run->lock);
+		run->plant.block = b;
+		run->plant.at_s = run_elapsed(run);
+		run->plant.done = true;
+		pthread_mutex_unlock(&run->lock);
+		/* The oracle still expects the old stamp: a writer's release, content changed. */
+		oracle_release(&j->oracle, b, true);
+		fprintf(stderr, "pinstress: planted %s damage in job %s block %zu at %.3fs\n",
+			vclass_name((enum vclass)run->plant.cls), j->cfg->name, b, run->plant.at_s);
+		return;
+	}
+}
+
+static void monitor(struct run_ctx *run, const sigset_t *sigs)
+{
+	bool tty = isatty(STDERR_FILENO);
+	double next_progress = tty ? 1.0 : PROGRESS_EVERY_S;
+	double plant_at = run->duration_s / 3 < 1.0 ? run->duration_s / 3 : 1.0;
+	struct timespec tick = { 0, MONITOR_TICK_MS * 1000000L };
+
+	while (!run_stopping(run)) {
+		siginfo_t si;
+		double now;
+
+		if (sigtimedwait(sigs, &si, &tick) > 0) {
+			run->signal = si.si_signo;
+			fprintf(stderr, "\npinstress: %s, stopping\n", strsignal(si.si_signo));
+			break;
+		}
+		now = run_elapsed(run);
+		if (now >= run->duration_s)
+			break;
+		if (run->plant.cls >= 0 && !run->plant.done && now >= plant_at)
+			plant_now(run);
+		if (run->klog_ok && klog_poll(&run->klog) > 0)
+			fprintf(stderr, "pinstress: kernel log: %s\n",
+				run->klog.lines[run->klog.nlines - 1].msg);
+		if (now >= next_progress) {
+			report_progress(run, stderr, tty);
+			next_progress += tty ? 1.0 : PROGRESS_EVERY_S;
+		}
+	}
+	if (tty)
+		fputc('\n', stderr);
+	run_stop(run);
+}
+
+static int setup_jobs(struct run_ctx *run)
+{
+	struct run_config *rc = run->rc;
+	char why[512];
+
+	run->jobs = calloc(rc->njobs, sizeof(*run->jobs));
+	if (!run->jobs)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < rc->njobs; i++) {
+		struct job *j = &run->jobs[i];
+		int ret = plan_job(run, j, &rc->jobs[i], why, sizeof(why));
+
+		if (!ret)
+			ret = job_setup(run, j, i, &rc->jobs[i], why, sizeof(why));
+		run->njobs = i + 1;
+		if (ret) {
+			fprintf(stderr, "pinstress: %s\n", why);
+			run_invalid(run, "%s", why);
+			return ret;
+		}
+		fprintf(stderr, "pinstress: job %s: %s on %s, %zu blocks of %zu at %p, faults:",
+			rc->jobs[i].name, j->wl->name, j->backing->name, j->reg.nblocks,
+			j->reg.block_size, (void *)j->reg.base);
+		for (unsigned int k = 0; k < j->nfaults; k++)
+			fprintf(stderr, " %s", j->faults[k].ops->name);
+		fprintf(stderr, "%s (THP %llu bytes)\n", j->nfaults ? "" : " none",
+			(unsigned long long)j->ev.thp_bytes_start);
+	}
+	return 0;
+}
+
+/* Evidence the run itself was sound; problems make it invalid, not clean. */
+static void check_jobs(struct run_ctx *run)
+{
+	for (unsigned int i = 0; i < run->njobs; i++) {
+		struct job *j = &run->jobs[i];
+
+		for (unsigned int w = 0; w < j->nworkers; w++)
+			if (j->workers[w].err)
+				run_invalid(run, "job %s: %s", j->cfg->name, j->workers[w].errmsg);
+		if (j->st.io_errors)
+			run_invalid(run, "job %s: %llu failed or short reads", j->cfg->name,
+				    (unsigned long long)j->st.io_errors);
+		if (j->ev.children_failed)
+			run_invalid(run, "job %s: %llu fork children did not finish", j->cfg->name,
+				    (unsigned long long)j->ev.children_failed);
+	}
+}
+
+static int verdict(struct run_ctx *run)
+{
+	if (run->nerrs_total)
+		return EXIT_CORRUPTION;
+	if (run->klog_ok && (run->klog.nbad || klog_new_taint(&run->klog)))
+		return EXIT_KERNEL_ERROR;
+	if (run->invalid[0])
+		return EXIT_INVALID;
+	if (run->rc->plant[0])
+		return EXIT_INVALID;	/* planted damage went unseen */
+	return EXIT_CLEAN;
+}
+
+static void run_canary(struct run_ctx *run)
+{
+	canary_run_all(run->rc->scratch, run->rc->seed, false, &run->canary);
+	fprintf(stderr, "pinstress: canary: %u passed, %u failed; kernel canary: %s\n",
+		run->canary.passed, run->canary.failed, run->canary.kernel);
+	if (!run->canary.detected)
+		run_invalid(run, "canary not detected: the verifier cannot be trusted");
+}
+
+static int parse(struct run_config *rc, int argc, char **argv)
+{
+	char err[512];
+	int ret = cfg_init(rc);
+
+	if (!ret)
+		ret = cfg_parse_cli(rc, argc, argv, err, sizeof(err));
+	if (ret == CFG_HELP) {
+		printf("usage: pinstress run [-c PROFILE] [options]\n\n");
+		cfg_usage(stdout);
+		return 0;
+	}
+	if (!ret)
+		ret = plan_check_names(rc, err, sizeof(err));
+	if (!ret && !rc->scratch[0]) {
+		const char *env = getenv("PINSTRESS_SCRATCH");
+
+		snprintf(rc->scratch, sizeof(rc->scratch), "%s", env ? env : SCRATCH_DEFAULT_DIR);
+	}
+	if (!ret && plan_needs_scratch(rc))
+		ret = scratch_check_dir(rc->scratch, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "pinstress: %s\n", err);
+		return EXIT_INVALID;
+	}
+	if (!rc->seed_set)
+		rc->seed = fresh_seed();
+	return -1;
+}
+
+static void finish(struct run_ctx *run, int code)
+{
+	report_summary(run, stdout);
+	if (run->rc->json[0] && report_write_json(run, run->rc->json, code))
+		fprintf(stderr, "pinstress: cannot write report %s\n", run->rc->json);
+	fprintf(stderr, "pinstress: result %s (exit %d), seed %llu\n", result_name(code), code,
+		(unsigned long long)run->rc->seed);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct run_ctx run;
+	struct run_config *rc = calloc(1, sizeof(*rc));
+	sigset_t sigs;
+	int code;
+
+	if (!rc)
+		return EXIT_INVALID;
+	code = parse(rc, argc, argv);
+	if (code >= 0)
+		return code;
+	run.rc = rc;
+	run.duration_s = rc->duration_ms / 1000.0;
+	run.plant.cls = rc->plant[0] ? vclass_from_name(rc->plant) : -1;
+	run.plant.detected_s = -1;
+	pthread_mutex_init(&run.lock, NULL);
+	/* Signals go to the monitor only, never to a worker mid-I/O or a fork child. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	fprintf(stderr, "pinstress: seed %llu, profile %s, duration %.0fs\n",
+		(unsigned long long)rc->seed, rc->profile[0] ? rc->profile : "(none)", run.duration_s);
+	clock_gettime(CLOCK_MONOTONIC, &run.t0);
+	run.klog_ok = klog_open(&run.klog) == 0;
+	if (run.klog_ok)
+		klog_mark(&run.klog, "pinstress: start seed=%llu profile=%s",
+			  (unsigned long long)rc->seed, rc->profile);
+	if (!rc->no_canary)
+		run_canary(&run);
+	if (!run.invalid[0] && !setup_jobs(&run)) {
+		clock_gettime(CLOCK_MONOTONIC, &run.t0);
+		for (unsigned int i = 0; i < run.njobs; i++)
+			if (job_start(&run.jobs[i]))
+				run_invalid(&run, "job %s: cannot start threads", run.jobs[i].cfg->name);
+		monitor(&run, &sigs);
+	}
+	run_stop(&run);
+	for (unsigned int i = 0; i < run.njobs; i++)
+		job_join(&run.jobs[i]);
+	run.duration_s = run_elapsed(&run);
+	check_jobs(&run);
+	if (run.klog_ok)
+		klog_close(&run.klog);
+	code = verdict(&run);
+	if (run.plant.cls >= 0 && run.plant.detected_s >= 0 && code == EXIT_CORRUPTION)
+		fprintf(stderr, "pinstress: planted damage detected %.3fs after planting\n",
+			run.plant.detected_s - run.plant.at_s);
+	finish(&run, code);
+	for (unsigned int i = 0; i < run.njobs; i++)
+		job_teardown(&run.jobs[i]);
+	free(run.jobs);
+	free(rc);
+	return code;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The driver's view of a run: configuration, jobs, the stop flag, every
+ * mismatch found, the kernel-log watch and the verdict.  Only stress/
+ * decides what a result means; lib/ and workloads/ only report.
+ */
+#ifndef PINSTRESS_RUN_H
+#define PINSTRESS_RUN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "config.h"
+#include "job.h"
+#include "klog.h"
+
+#define RUN_MAX_ERRS	256
+
+/* Exit codes of DESIGN.md. */
+enum run_exit {
+	EXIT_CLEAN = 0,
+	EXIT_CORRUPTION = 1,
+	EXIT_KERNEL_ERROR = 2,
+	EXIT_INVALID = 3,
+	EXIT_SKIP = 77,
+};
+
+struct err_rec {
+	enum vclass cls;
+	unsigned int job;
+	size_t block;
+	uintptr_t vaddr;
+	struct stamp_id expect;
+	bool found_valid;
+	struct stamp_id found;
+	enum detected_by by;
+	double time_s;
+	size_t first_diff;		/* byte offset, block_size if unknown */
+};
+
+struct canary_result {
+	bool ran;
+	bool detected;			/* every canary caught with its class */
+	unsigned int passed, failed;
+	char kernel[160];		/* the real kernel canary, or why it could not run */
+};
+
+struct plant_state {
+	int cls;			/* -1: no plant requested */
+	bool done;
+	size_t block;
+	double at_s;
+	double detected_s;		/* < 0 until the mismatch is reported */
+};
+
+struct run_ctx {
+	struct run_config *rc;
+	struct job *jobs;
+	unsigned int njobs;
+	struct timespec t0;
+	double duration_s;
+	_Atomic bool stop;
+	pthread_mutex_t lock;
+	struct err_rec errs[RUN_MAX_ERRS];
+	unsigned int nerrs;
+	uint64_t nerrs_total;
+	struct klog klog;
+	bool klog_ok;
+	struct canary_result canary;
+	struct plant_state plant;
+	char invalid[512];		/* why the run is invalid, if it is */
+	char warnings[1024];
+	unsigned int jobs_skipped;
+	int signal;
+};
+
+void run_stop(struct run_ctx *run);
+void run_invalid(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void run_warn(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *detected_by_name(enum detected_by by);
+void stamp_id_str(const struct stamp_id *id, char *buf, size_t len);
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_canary(int argc, char **argv);
+
+/* canary.c: planted classes through the verify layer, then the real kernel canary. */
+void canary_run_all(const char *scratch_dir, uint64_t seed, bool verbose,
+		    struct canary_result *res);
+
+/* report.c */
+int report_write_json(const struct run_ctx *run, const char *path, int exit_code);
+void report_summary(const struct run_ctx *run, FILE *f);
+void report_progress(const struct run_ctx *run, FILE *f, bool tty);
+const char *result_name(int exit_code);
+
+#endif

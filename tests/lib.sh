@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the integration scripts: liburing-style results (exit 0 pass,
+# 1 fail, 77 skip) and assertions on the JSON report.
+
+fails=0
+pass() { echo "ok: $*"; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+skip() { echo "skip: $*"; exit 77; }
+finish() { [ "$fails" -eq 0 ] && { echo "PASS"; exit 0; }; echo "$fails check(s) failed"; exit 1; }
+
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
+
+# Skip only when this machine truly lacks the feature, with pinstress's reason.
+need_available() {
+	local line
+	line=$("$PS" list | awk -v k="$1" -v n="$2" '$1 == k && $2 == n')
+	[ -n "$line" ] || { fail "$1 $2 not listed by pinstress list"; finish; }
+	case "$line" in *unavailable*) skip "$1 $2: ${line#*unavailable }";; esac
+}
+
+get() { "$RG" "$REPORT" "$1"; }
+
+# expect_eq PATH VALUE / expect_gt PATH NUMBER
+expect_eq() {
+	local v
+	v=$(get "$1")
+	[ "$v" = "$2" ] && pass "$1 = $v" || fail "$1 = '$v', expected '$2'"
+}
+expect_gt() {
+	local v
+	v=$(get "$1")
+	if [ -n "$v" ] && [ "$v" != null ] && awk -v a="$v" -v b="$2" 'BEGIN { exit !(a > b) }'; then
+		pass "$1 = $v > $2"
+	else
+		fail "$1 = '$v', expected > $2"
+	fi
+}
+expect_lt() {
+	local v
+	v=$(get "$1")
+	if [ -n "$v" ] && [ "$v" != null ] && awk -v a="$v" -v b="$2" 'BEGIN { exit !(a < b) }'; then
+		pass "$1 = $v < $2"
+	else
+		fail "$1 = '$v', expected < $2"
+	fi
+}
+
+scratch_dir() { echo "${PINSTRESS_SCRATCH:-/var/tmp}"; }

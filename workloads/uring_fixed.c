@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uring-fixed: the region is registered as io_uring fixed buffers (a
+ * long-term FOLL_PIN of every page) and each thread keeps iodepth
+ * IORING_OP_READ_FIXED reads in flight into random blocks.  Each read is
+ * linked behind the WRITE that stages its file slot, so one submission
+ * carries the pair.
+ *
+ * Registration churns: a quarter of each thread's chunks are unregistered
+ * at any time (after their reads drained) and later registered again, so
+ * pageout can reach them and re-registration pins pages that were swapped,
+ * migrated or COW-shared meanwhile.  Unregistered chunks are read with
+ * plain IORING_OP_READ (short-term pins).
+ * Target: io_uring/rsrc.c (io_sqe_buffer_register, io_coalesce_buffer),
+ * mm/gup.c (FOLL_LONGTERM), fork of pinned anon memory.
+ */
+#include <errno.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scratch.h"
+#include "workload.h"
+
+#define UF_WRITE_BIT	(1ULL << 63)
+#define UF_CHUNK_MAX	(2UL << 20)
+#define UF_CHURN_EVERY	64		/* completions between registration changes */
+#define UF_DRAIN_MS	10000
+
+struct uf_entry {
+	size_t block;
+	size_t slot;
+	unsigned int chunk;
+	int pending;		/* CQEs still expected: write + read */
+	bool ok;
+	void *bounce;
+};
+
+struct uf_chunk {
+	uint8_t *addr;
+	size_t len;
+	bool registered;
+	bool draining;
+	unsigned int inflight;
+};
+
+struct uf_priv {
+	struct io_uring ring;
+	bool ring_ok;
+	struct uf_entry *ents;
+	unsigned int *free_ents;
+	unsigned int nfree;
+	struct uf_chunk *chunks;
+	unsigned int nchunks;
+	size_t chunk_blocks;
+	unsigned int unregistered;
+	int drain;		/* chunk being drained, or -1 */
+	uint8_t *slot_busy;
+	unsigned int inflight;
+	uint64_t completions;
+};
+
+static const char *uf_probe(void)
+{
+	struct io_uring ring;
+	int ret = io_uring_queue_init(2, &ring, 0);
+
+	if (ret)
+		return ret == -EPERM ? "io_uring disabled (kernel.io_uring_disabled)"
+				     : "io_uring_setup failed";
+	io_uring_queue_exit(&ring);
+	return NULL;
+}
+
+static int chunk_update(struct uf_priv *p, unsigned int c, bool reg)
+{
+	struct iovec iov = { reg ? p->chunks[c].addr : NULL, reg ? p->chunks[c].len : 0 };
+	__u64 tag = 0;
+	int ret = io_uring_register_buffers_update_tag(&p->ring, c, &iov, &tag, 1);
+
+	if (ret < 0)
+		return ret;
+	p->chunks[c].registered = reg;
+	if (reg)
+		p->unregistered--;
+	else
+		p->unregistered++;
+	return 0;
+}
+
+static int setup_chunks(struct worker *w, struct uf_priv *p)
+{
+	const struct region *r = &w->job->reg;
+	size_t nblk = w->blk_hi - w->blk_lo;
+	size_t cb = UF_CHUNK_MAX / r->block_size;
+
+	if (cb > nblk / 4)
+		cb = nblk / 4;
+	if (!cb)
+		cb = 1;
+	p->chunk_blocks = cb;
+	p->nchunks = (unsigned int)((nblk + cb - 1) / cb);
+	p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
+	if (!p->chunks)
+		return -ENOMEM;
+	for (unsigned int c = 0; c < p->nchunks; c++) {
+		size_t lo = w->blk_lo + c * cb, hi = lo + cb;
+
+		if (hi > w->blk_hi)
+			hi = w->blk_hi;
+		p->chunks[c].addr = region_block(r, lo);
+		p->chunks[c].len = (hi - lo) * r->block_size;
+	}
+	p->unregistered = p->nchunks;
+	int ret = io_uring_register_buffers_sparse(&p->ring, p->nchunks);
+
+	for (unsigned int c = 0; !ret && c < p->nchunks; c++)
+		ret = chunk_update(p, c, true);
+	return ret;
+}
+
+static int setup_entries(struct worker *w, struct uf_priv *p)
+{
+	unsigned int qd = w->job->cfg->iodepth;
+
+	p->ents = calloc(qd, sizeof(*p->ents));
+	p->free_ents = calloc(qd, sizeof(*p->free_ents));
+	p->slot_busy = calloc(w->slot_hi - w->slot_lo, 1);
+	if (!p->ents || !p->free_ents || !p->slot_busy)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < qd; i++) {
+		if (posix_memalign(&p->ents[i].bounce, 4096, w->job->reg.block_size))
+			return -ENOMEM;
+		p->free_ents[p->nfree++] = i;
+	}
+	return 0;
+}
+
+static int uf_init(struct worker *w)
+{
+	struct uf_priv *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	w->priv = p;
+	p->drain = -1;
+	ret = io_uring_queue_init(2 * w->job->cfg->iodepth + 2, &p->ring, 0);
+	if (ret)
+		return ret;
+	p->ring_ok = true;
+	ret = setup_entries(w, p);
+	return ret ? ret : setup_chunks(w, p);
+}
+
+static size_t pick_slot(struct worker *w, struct uf_priv *p)
+{
+	size_t n = w->slot_hi - w->slot_lo;
+	size_t s = rng_below(&w->rng, n);
+
+	/* More slots than entries: a free one is always found. */
+	while (p->slot_busy[s])
+		s = (s + 1) % n;
+	p->slot_busy[s] = 1;
+	return w->slot_lo + s;
+}
+
+static void submit_pair(struct worker *w, struct uf_priv *p, size_t b, unsigned int c)
+{
+	struct job *j = w->job;
+	size_t bs = j->reg.block_size;
+	unsigned int e = p->free_ents[--p->nfree];
+	struct uf_entry *ent = &p->ents[e];
+	struct io_uring_sqe *sqe;
+	struct stamp_id id;
+	off_t off;
+
+	ent->block = b;
+	ent->chunk = c;
+	ent->slot = pick_slot(w, p);
+	ent->pending = 2;
+	ent->ok = true;
+	off = scratch_off(&j->scratch, ent->slot);
+	oracle_next(&j->oracle, b, SRC_MAKE(SRC_FILE, ent->slot), &id);
+	stamp_fill(ent->bounce, bs, j->seed, &id);
+
+	sqe = io_uring_get_sqe(&p->ring);
+	io_uring_prep_write(sqe, j->scratch.fd, ent->bounce, (unsigned int)bs, off);
+	sqe->flags |= IOSQE_IO_LINK;
+	io_uring_sqe_set_data64(sqe, e | UF_WRITE_BIT);
+	sqe = io_uring_get_sqe(&p->ring);
+	if (p->chunks[c].registered)
+		io_uring_prep_read_fixed(sqe, j->scratch.fd, region_block(&j->reg, b),
+					 (unsigned int)bs, off, (int)c);
+	else
+		io_uring_prep_read(sqe, j->scratch.fd, region_block(&j->reg, b),
+				   (unsigned int)bs, off);
+	io_uring_sqe_set_data64(sqe, e);
+	p->chunks[c].inflight++;
+	p->inflight++;
+}
+
+static void fill_queue(struct worker *w, struct uf_priv *p)
+{
+	struct job *j = w->job;
+	int misses = 0;
+
+	while (p->nfree && misses < 8 && !run_stopping(j->run)) {
+		size_t b;
+		unsigned int c;
+
+		if (!job_claim_random(w, &b)) {
+			misses++;
+			continue;
+		}
+		c = (unsigned int)((b - w->blk_lo) / p->chunk_blocks);
+		if (p->chunks[c].draining) {
+			oracle_release(&j->oracle, b, false);
+			misses++;
+			continue;
+		}
+		if (rng_percent(&w->rng, j->cfg->cpu_share))
+			job_cpu_write(w, b);
+		else
+			submit_pair(w, p, b, c);
+	}
+}
+
+static void complete(struct worker *w, struct uf_priv *p, struct io_uring_cqe *cqe)
+{
+	uint64_t ud = io_uring_cqe_get_data64(cqe);
+	struct uf_entry *ent = &p->ents[ud & ~UF_WRITE_BIT];
+
+	if (cqe->res != (int)w->job->reg.block_size)
+		ent->ok = false;
+	if (--ent->pending)
+		return;
+	p->chunks[ent->chunk].inflight--;
+	p->inflight--;
+	p->completions++;
+	p->slot_busy[ent->slot - w->slot_lo] = 0;
+	if (ent->ok)
+		job_finish_write(w->job, ent->block, true);
+	else
+		job_abort_write(w, ent->block);
+	p->free_ents[p->nfree++] = (unsigned int)(ent - p->ents);
+}
+
+static int reap(struct worker *w, struct uf_priv *p, long wait_ms)
+{
+	struct __kernel_timespec ts = { wait_ms / 1000, (wait_ms % 1000) * 1000000L };
+	struct io_uring_cqe *cqe;
+	unsigned int head, n = 0;
+	int ret;
+
+	ret = io_uring_wait_cqe_timeout(&p->ring, &cqe, &ts);
+	if (ret && ret != -ETIME && ret != -EINTR)
+		return ret;
+	io_uring_for_each_cqe(&p->ring, head, cqe) {
+		complete(w, p, cqe);
+		n++;
+	}
+	io_uring_cq_advance(&p->ring, n);
+	return 0;
+}
+
+/* Finish a drained chunk's unregistration, or start the next change. */
+static int churn(struct worker *w, struct uf_priv *p)
+{
+	unsigned int target = p->nchunks / 4, c;
+
+	if (p->nchunks < 2)
+		return 0;
+	if (!target)
+		target = 1;
+	if (p->drain >= 0) {
+		if (p->chunks[p->drain].inflight)
+			return 0;
+		p->chunks[p->drain].draining = false;
+		c = (unsigned int)p->drain;
+		p->drain = -1;
+		return chunk_update(p, c, false);
+	}
+	if (p->completions % UF_CHURN_EVERY)
+		return 0;
+	if (p->unregistered >= target) {
+		c = (unsigned int)rng_below(&w->rng, p->nchunks);
+		while (p->chunks[c].registered)
+			c = (c + 1) % p->nchunks;
+		int ret = chunk_update(p, c, true);
+
+		if (ret)
+			return ret;
+	}
+	c = (unsigned int)rng_below(&w->rng, p->nchunks);
+	while (!p->chunks[c].registered)
+		c = (c + 1) % p->nchunks;
+	p->chunks[c].draining = true;
+	p->drain = (int)c;
+	return 0;
+}
+
+static int uf_iter(struct worker *w)
+{
+	struct uf_priv *p = w->priv;
+	int ret;
+
+	fill_queue(w, p);
+	ret = io_uring_submit(&p->ring);
+	if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
+		return ret;
+	ret = reap(w, p, p->inflight ? 1000 : 0);
+	if (ret)
+		return ret;
+	return churn(w, p);
+}
+
+static void uf_exit(struct worker *w)
+{
+	struct uf_priv *p = w->priv;
+	long waited = 0;
+
+	if (!p)
+		return;
+	io_uring_submit(&p->ring);
+	while (p->ring_ok && p->inflight && waited < UF_DRAIN_MS) {
+		reap(w, p, 100);
+		waited += 100;
+	}
+	if (p->inflight) {
+		/* The kernel may still write the bounce buffers: leave them be. */
+		snprintf(w->errmsg, sizeof(w->errmsg),
+			 "%u io_uring reads still in flight after %d ms", p->inflight, UF_DRAIN_MS);
+		w->err = -ETIMEDOUT;
+		p->ents = NULL;
+	}
+	if (p->ring_ok)
+		io_uring_queue_exit(&p->ring);
+	for (unsigned int i = 0; p->ents && i < w->job->cfg->iodepth; i++)
+		free(p->ents[i].bounce);
+	free(p->ents);
+	free(p->free_ents);
+	free(p->chunks);
+	free(p->slot_busy);
+	free(p);
+	w->priv = NULL;
+}
+
+const struct workload_ops workload_uring_fixed = {
+	.name = "uring-fixed",
+	.version = WORKLOAD_OPS_VERSION,
+	.flags = WL_NEEDS_SCRATCH | WL_NEEDS_IOURING | WL_PINS_LONGTERM,
+	.desc = "IORING_OP_READ_FIXED into the region registered as fixed buffers (long-term pins)",
+	.probe = uf_probe,
+	.worker_init = uf_init,
+	.run_iter = uf_iter,
+	.worker_exit = uf_exit,
+};

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Workloads: how bytes reach the memory under test.  Each is one const
+ * struct workload_ops in workload.c's table.  The driver owns the loop and
+ * calls run_iter() until the run stops; a workload never exits the process.
+ */
+#ifndef PINSTRESS_WORKLOAD_H
+#define PINSTRESS_WORKLOAD_H
+
+#include "job.h"
+
+#define WORKLOAD_OPS_VERSION 1
+
+enum workload_flags {
+	WL_NEEDS_SCRATCH = 1 << 0,	/* reads from an O_DIRECT scratch file */
+	WL_NEEDS_IOURING = 1 << 1,
+	WL_PINS_LONGTERM = 1 << 2,	/* keeps the region pinned (FOLL_LONGTERM) */
+};
+
+struct workload_ops {
+	const char *name;
+	unsigned int version;
+	unsigned int flags;
+	const char *desc;
+	/* NULL if this machine can run it, else why not. */
+	const char *(*probe)(void);
+	/* Per thread: set up (w->priv), do one batch of work, drain and free. */
+	int (*worker_init)(struct worker *w);
+	int (*run_iter)(struct worker *w);
+	void (*worker_exit)(struct worker *w);
+};
+
+extern const struct workload_ops *const workload_table[];
+const struct workload_ops *workload_find(const char *name);
+
+/* Scratch slots each worker owns: enough that random picks rarely repeat. */
+size_t workload_slots_per_worker(const struct job_config *cfg);
+
+/* Shared by the kernel-read workloads: stamp a bounce buffer and write it to @slot. */
+int workload_stage_slot(struct worker *w, void *bounce, size_t slot, size_t b,
+			struct stamp_id *id);
+
+#endif
