@@ -22,12 +22,13 @@ static int where(const struct job_config *c, char *err, size_t len)
 	return snprintf(err, len, "[%s]: ", c->name);
 }
 
-static int unknown(const struct job_config *c, const char *what, const char *name,
+static int unknown(const struct job_config *c, const char *key, const char *name,
 		   char *err, size_t len)
 {
 	int n = where(c, err, len);
 
-	snprintf(err + n, len - (size_t)n, "unknown %s '%s' (see 'pinstress list')", what, name);
+	snprintf(err + n, len - (size_t)n, "key '%s': unknown name '%s' (see 'pinstress list')",
+		 key, name);
 	return -EINVAL;
 }
 
@@ -42,7 +43,7 @@ int plan_check_names(const struct run_config *rc, char *err, size_t len)
 			return unknown(c, "backing", c->backing, err, len);
 		for (unsigned int k = 0; k < c->nfaults; k++)
 			if (!fault_find(c->faults[k]))
-				return unknown(c, "fault", c->faults[k], err, len);
+				return unknown(c, "faults", c->faults[k], err, len);
 	}
 	if (rc->plant[0] && (vclass_from_name(rc->plant) <= 0)) {
 		snprintf(err, len, "--plant: unknown class '%s' (zeroed, lost-write, misplaced, leak, torn, garbage)",

@@ -232,6 +232,9 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "result", jstr(result_name(code)));
 	json_object_object_add(o, "exit_code", json_object_new_int(code));
 	json_object_object_add(o, "duration_s", json_object_new_double(run->duration_s));
+	json_object_object_add(o, "stopped_by",
+			       jstr(run->signal ? strsignal(run->signal) :
+				    run->nerrs_total ? "corruption" : "duration"));
 	json_object_object_add(o, "environment", env_json());
 	json_object_object_add(can, "ran", json_object_new_boolean(run->canary.ran));
 	json_object_object_add(can, "detected", json_object_new_boolean(run->canary.detected));

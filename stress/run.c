@@ -97,6 +97,21 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 	run_stop(run);
 }
 
+static void job_banner(const struct job *j)
+{
+	fprintf(stderr, "pinstress: job %s: %s on %s, %zu blocks of %zu at %p, faults:",
+		j->cfg->name, j->wl->name, j->backing->name, j->reg.nblocks, j->reg.block_size,
+		(void *)j->reg.base);
+	for (unsigned int k = 0; k < j->nfaults; k++)
+		fprintf(stderr, " %s", j->faults[k].ops->name);
+	fprintf(stderr, "%s (THP %llu bytes)\n", j->nfaults ? "" : " none",
+		(unsigned long long)j->ev.thp_bytes_start);
+}
+
+/*
+ * Jobs that cannot run here are refused (invalid run) or, with
+ * --allow-missing, skipped and reported; run->jobs holds only the rest.
+ */
 static int setup_jobs(struct run_ctx *run)
 {
 	struct run_config *rc = run->rc;
@@ -106,24 +121,25 @@ static int setup_jobs(struct run_ctx *run)
 	if (!run->jobs)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < rc->njobs; i++) {
-		struct job *j = &run->jobs[i];
+		struct job *j = &run->jobs[run->njobs];
 		int ret = plan_job(run, j, &rc->jobs[i], why, sizeof(why));
 
+		if (ret == -ENOTSUP && rc->allow_missing) {
+			fprintf(stderr, "pinstress: %s (skipped: --allow-missing)\n", why);
+			run_warn(run, "%s", why);
+			memset(j, 0, sizeof(*j));
+			run->jobs_skipped++;
+			continue;
+		}
 		if (!ret)
-			ret = job_setup(run, j, i, &rc->jobs[i], why, sizeof(why));
-		run->njobs = i + 1;
+			ret = job_setup(run, j, run->njobs, &rc->jobs[i], why, sizeof(why));
+		run->njobs++;
 		if (ret) {
 			fprintf(stderr, "pinstress: %s\n", why);
 			run_invalid(run, "%s", why);
 			return ret;
 		}
-		fprintf(stderr, "pinstress: job %s: %s on %s, %zu blocks of %zu at %p, faults:",
-			rc->jobs[i].name, j->wl->name, j->backing->name, j->reg.nblocks,
-			j->reg.block_size, (void *)j->reg.base);
-		for (unsigned int k = 0; k < j->nfaults; k++)
-			fprintf(stderr, " %s", j->faults[k].ops->name);
-		fprintf(stderr, "%s (THP %llu bytes)\n", j->nfaults ? "" : " none",
-			(unsigned long long)j->ev.thp_bytes_start);
+		job_banner(j);
 	}
 	return 0;
 }
@@ -156,6 +172,8 @@ static int verdict(struct run_ctx *run)
 		return EXIT_INVALID;
 	if (run->rc->plant[0])
 		return EXIT_INVALID;	/* planted damage went unseen */
+	if (!run->njobs)
+		return EXIT_SKIP;
 	return EXIT_CLEAN;
 }
 

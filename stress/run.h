@@ -72,7 +72,7 @@ struct run_ctx {
 	char invalid[512];		/* why the run is invalid, if it is */
 	char warnings[1024];
 	unsigned int jobs_skipped;
-	int signal;
+	int signal;			/* the signal that stopped the run, or 0 */
 };
 
 void run_stop(struct run_ctx *run);

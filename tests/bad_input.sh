@@ -30,11 +30,14 @@ check bad-size "bad-size.ini:5: key 'size': invalid size 'lots'" \
 check bad-duration "bad-duration.ini:2: key 'duration': invalid duration '5x'" \
 	'[global]\nduration = 5x\n[j]\nworkload = odirect\n'
 check no-workload "no-workload.ini:3: [j]: no workload" '[global]\nduration = 2s\n[j]\nsize = 8M\n'
-check unknown-workload "unknown-workload.ini:3: [j]: unknown workload 'nope'" \
+check unknown-workload "unknown-workload.ini:4: [j2]: key 'workload': unknown name 'nope'" \
 	'[j]\nworkload = odirect\n\n[j2]\nworkload = nope\n'
 check missing-scratch "scratch directory $tmp/nonexistent does not exist" "$good" \
 	--scratch "$tmp/nonexistent"
+check unknown-fault "unknown-fault.ini:1: [j]: key 'faults': unknown name 'explode'" \
+	'[j]\nworkload = odirect\nfaults = fork,explode\n'
 check bad-cli-size "--size: invalid size 'big'" "$good" --size big
+check bad-plant "--plant: unknown class 'sparkles'" "$good" --plant sparkles
 
 out=$("$PS" run -c "$tmp/does-not-exist.ini" 2>&1 >/dev/null)
 rc=$?
