@@ -88,18 +88,19 @@ void run_warn(struct run_ctx *run, const char *fmt, ...)
 static void print_err(const struct run_ctx *run, const struct err_rec *e)
 {
 	const struct job *j = &run->jobs[e->job];
-	char want[128], got[128] = "(no valid stamp)";
+	char want[128], got[128] = "(no valid stamp)", diff[64] = "";
 
 	stamp_id_str(&e->expect, want, sizeof(want));
 	if (e->found_valid)
 		stamp_id_str(&e->found, got, sizeof(got));
+	if (e->first_diff < j->reg.block_size)
+		snprintf(diff, sizeof(diff), ", first differing byte at offset %zu", e->first_diff);
 	fprintf(stderr,
 		"pinstress: CORRUPTION %s in job %s (%s/%s) block %zu vaddr %#lx at %.3fs, detected by %s\n"
 		"pinstress:   expected %s\n"
-		"pinstress:   found    %s, first differing byte at offset %zu\n",
+		"pinstress:   found    %s%s\n",
 		vclass_name(e->cls), j->cfg->name, j->cfg->workload, j->cfg->backing, e->block,
-		(unsigned long)e->vaddr, e->time_s, detected_by_name(e->by), want, got,
-		e->first_diff);
+		(unsigned long)e->vaddr, e->time_s, detected_by_name(e->by), want, got, diff);
 }
 
 static void record(struct job *j, size_t block, const struct stamp_id *expect,
