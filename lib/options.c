@@ -78,11 +78,8 @@ const unsigned int cfg_noptions = sizeof(cfg_options) / sizeof(cfg_options[0]);
 _Static_assert(sizeof(cfg_options) / sizeof(cfg_options[0]) <= CFG_MAX_OPTIONS,
 	       "set_mask has 64 bits; cfg_parse_cli() sizes its arrays by CFG_MAX_OPTIONS");
 
-static int errf(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* Format one error line; control characters from user input become '?'. */
-static int errf(char *err, size_t len, const char *fmt, ...)
+int cfg_errf(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
@@ -283,9 +280,9 @@ static int apply_str(const struct cfg_option *o, char *field, const char *val,
 	size_t n = strlen(val);
 
 	if (n >= o->size)
-		return errf(err, len, "%s: value too long (max %zu characters)", who, o->size - 1);
+		return cfg_errf(err, len, "%s: value too long (max %zu characters)", who, o->size - 1);
 	if ((o->flags & CFG_F_NAME) && !is_name(val, n))
-		return errf(err, len, "%s: invalid name '%s' (use a-z, 0-9 and '-')", who, val);
+		return cfg_errf(err, len, "%s: invalid name '%s' (use a-z, 0-9 and '-')", who, val);
 	memcpy(field, val, n + 1);
 	return 0;
 }
@@ -312,25 +309,25 @@ static int apply_list(const struct cfg_option *o, void *base, const char *val,
 		while (k && isspace((unsigned char)p[k - 1]))
 			k--;
 		if (!k)
-			return errf(err, len, "%s: empty name in list '%s'", who, val);
+			return cfg_errf(err, len, "%s: empty name in list '%s'", who, val);
 		if (!is_name(p, k))
-			return errf(err, len, "%s: invalid name '%.*s' (use a-z, 0-9 and '-')",
+			return cfg_errf(err, len, "%s: invalid name '%.*s' (use a-z, 0-9 and '-')",
 				    who, (int)k, p);
 		if (k >= CFG_NAME_LEN)
-			return errf(err, len, "%s: name '%.*s' too long (max %d characters)",
+			return cfg_errf(err, len, "%s: name '%.*s' too long (max %d characters)",
 				    who, (int)k, p, CFG_NAME_LEN - 1);
 		for (i = 0; i < n; i++)
 			if (strlen(names[i]) == k && !memcmp(names[i], p, k))
-				return errf(err, len, "%s: '%.*s' given twice", who, (int)k, p);
+				return cfg_errf(err, len, "%s: '%.*s' given twice", who, (int)k, p);
 		if (n == max)
-			return errf(err, len, "%s: too many names (max %u)", who, max);
+			return cfg_errf(err, len, "%s: too many names (max %u)", who, max);
 		memcpy(names[n], p, k);
 		names[n++][k] = '\0';
 		if (!end)
 			break;
 		p = end + 1;
 		if (!*p)
-			return errf(err, len, "%s: empty name in list '%s'", who, val);
+			return cfg_errf(err, len, "%s: empty name in list '%s'", who, val);
 	}
 	memset((char *)base + o->off, 0, o->size);
 	memcpy((char *)base + o->off, names, n * CFG_NAME_LEN);
@@ -381,19 +378,19 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 		break;
 	case CFG_BOOL:
 		if (cfg_parse_bool(val, &b))
-			return errf(err, len, "%s: invalid boolean '%s' (use yes/no, on/off, 1/0)",
+			return cfg_errf(err, len, "%s: invalid boolean '%s' (use yes/no, on/off, 1/0)",
 				    who, val);
 		memcpy(field, &b, sizeof(b));
 		break;
 	case CFG_SIZE:
 		ret = cfg_parse_size(val, &v);
 		if (ret == -EINVAL)
-			return errf(err, len, "%s: invalid size '%s' (use e.g. 64M, 1G)", who, val);
+			return cfg_errf(err, len, "%s: invalid size '%s' (use e.g. 64M, 1G)", who, val);
 		break;
 	case CFG_DURATION:
 		ret = cfg_parse_duration(val, &v);
 		if (ret == -EINVAL)
-			return errf(err, len, "%s: invalid duration '%s' (use e.g. 30s, 10m, 8h)",
+			return cfg_errf(err, len, "%s: invalid duration '%s' (use e.g. 30s, 10m, 8h)",
 				    who, val);
 		break;
 	case CFG_UINT:
@@ -401,7 +398,7 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 	case CFG_PERCENT:
 		ret = parse_number(o, val, &v);
 		if (ret == -EINVAL)
-			return errf(err, len, "%s: invalid %s '%s'", who,
+			return cfg_errf(err, len, "%s: invalid %s '%s'", who,
 				    o->type == CFG_PERCENT ? "percentage" : "number", val);
 		break;
 	}
@@ -414,13 +411,13 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 		if (ret == -ERANGE || (ranged && (v < o->min || v > o->max)) ||
 		    (o->size < sizeof(uint64_t) && v > UINT32_MAX)) {
 			if (!ranged)
-				return errf(err, len, "%s: '%s' is too large", who, val);
+				return cfg_errf(err, len, "%s: '%s' is too large", who, val);
 			format_value(o, o->min, lo, sizeof(lo));
 			format_value(o, o->max, hi, sizeof(hi));
-			return errf(err, len, "%s: %s out of range (%s..%s)", who, val, lo, hi);
+			return cfg_errf(err, len, "%s: %s out of range (%s..%s)", who, val, lo, hi);
 		}
 		if ((o->flags & CFG_F_POW2) && (v & (v - 1)))
-			return errf(err, len, "%s: %s is not a power of two", who, val);
+			return cfg_errf(err, len, "%s: %s is not a power of two", who, val);
 		if (o->size == sizeof(uint64_t)) {
 			memcpy(field, &v, sizeof(v));
 		} else {

@@ -121,6 +121,9 @@ int cfg_load_profile(struct run_config *rc, const char *path, char *err, size_t 
 /* Final checks: at least one job, every job has a workload, size fits block-size. */
 int cfg_check(const struct run_config *rc, char *err, size_t len);
 
+/* One error line into @err (control characters become '?'); returns -EINVAL. */
+int cfg_errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Every option with its type, default, range and help (the only printing in lib). */
 void cfg_usage(FILE *f);
 

@@ -22,25 +22,6 @@ int pagemap_read(int fd, const void *addr, size_t n, uint64_t *out)
 	return (size_t)got == want ? 0 : -EIO;
 }
 
-long pagemap_count_swapped(int fd, const void *addr, size_t len)
-{
-	size_t psize = (size_t)sysconf(_SC_PAGESIZE);
-	uint64_t ent[512];
-	size_t npages = len / psize;
-	long swapped = 0;
-
-	for (size_t i = 0; i < npages; i += 512) {
-		size_t n = npages - i < 512 ? npages - i : 512;
-		int ret = pagemap_read(fd, (const char *)addr + i * psize, n, ent);
-
-		if (ret)
-			return ret;
-		for (size_t k = 0; k < n; k++)
-			swapped += (ent[k] & PM_SWAP) && !(ent[k] & PM_PRESENT);
-	}
-	return swapped;
-}
-
 /* A smaps VMA header line: "start-end perms offset dev inode [path]". */
 static int parse_vma(const char *line, uintptr_t *lo, uintptr_t *hi)
 {

@@ -22,9 +22,6 @@
 /* Read @n entries for pages starting at @addr through an open pagemap fd. */
 int pagemap_read(int fd, const void *addr, size_t n, uint64_t *out);
 
-/* Pages in [addr, addr+len) that pagemap reports as swapped out. */
-long pagemap_count_swapped(int fd, const void *addr, size_t len);
-
 /*
  * Sum a smaps field (in bytes) over every VMA that intersects
  * [addr, addr+len).  -ENOENT if no VMA does.

@@ -43,29 +43,9 @@ struct profile_ctx {
 	size_t msglen;
 };
 
-static int errf(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Format one error line; control characters from the file become '?'. */
-static int errf(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-
-	if (!err || !len)
-		return -EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	for (p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return -EINVAL;
-}
-
 /* Record the first error of the file, at the current line. */
 #define ctx_fail(ctx, fmt, ...) ({						\
-	(ctx)->err = errf((ctx)->msg, (ctx)->msglen, "%s:%d: " fmt,		\
+	(ctx)->err = cfg_errf((ctx)->msg, (ctx)->msglen, "%s:%d: " fmt,		\
 			  (ctx)->path, (ctx)->lineno, ##__VA_ARGS__);		\
 	(ctx)->err_line = (ctx)->lineno;					\
 	0;									\
@@ -233,7 +213,7 @@ int cfg_read_profile(struct run_config *rc, const char *path, char *err, size_t 
 	ctx.f = fopen(path, "r");
 	if (!ctx.f) {
 		ret = -errno;
-		errf(err, len, "cannot open profile '%s': %s", path, strerror(-ret));
+		cfg_errf(err, len, "cannot open profile '%s': %s", path, strerror(-ret));
 		return ret;
 	}
 	rc->njobs = 0;
@@ -242,22 +222,22 @@ int cfg_read_profile(struct run_config *rc, const char *path, char *err, size_t 
 	free(ctx.buf);
 
 	if (ctx.ioerr) {
-		errf(err, len, "cannot read profile '%s': %s", path, strerror(ctx.ioerr));
+		cfg_errf(err, len, "cannot read profile '%s': %s", path, strerror(ctx.ioerr));
 		return -ctx.ioerr;
 	}
 	if (ret == -2) {
-		errf(err, len, "out of memory reading profile '%s'", path);
+		cfg_errf(err, len, "out of memory reading profile '%s'", path);
 		return -ENOMEM;
 	}
 	if (ret > 0 && (!ctx.err || ret < ctx.err_line))
-		return errf(err, len, "%s:%d: syntax error (expected 'key = value' or '[section]')",
+		return cfg_errf(err, len, "%s:%d: syntax error (expected 'key = value' or '[section]')",
 			    path, ret);
 	if (ctx.err)
 		return ctx.err;
 	if (ret)
-		return errf(err, len, "%s: cannot parse profile (inih error %d)", path, ret);
+		return cfg_errf(err, len, "%s: cannot parse profile (inih error %d)", path, ret);
 	if (!rc->njobs)
-		return errf(err, len, "%s: no jobs", path);
+		return cfg_errf(err, len, "%s: no jobs", path);
 	for (i = 0; i < rc->njobs; i++)
 		cfg_merge_job(&rc->jobs[i], &rc->defaults);
 	return 0;
@@ -269,18 +249,18 @@ int cfg_check(const struct run_config *rc, char *err, size_t len)
 	unsigned int i;
 
 	if (!rc->njobs)
-		return errf(err, len, "%s%sno jobs", rc->profile, rc->profile[0] ? ": " : "");
+		return cfg_errf(err, len, "%s%sno jobs", rc->profile, rc->profile[0] ? ": " : "");
 	for (i = 0; i < rc->njobs; i++) {
 		const struct job_config *job = &rc->jobs[i];
 
 		if (job->file[0])
 			snprintf(where, sizeof(where), "%s:%d: ", job->file, job->line);
 		if (!job->workload[0])
-			return errf(err, len, "%s[%s]: no workload", where, job->name);
+			return cfg_errf(err, len, "%s[%s]: no workload", where, job->name);
 		if (job->block_size && job->size % job->block_size) {
 			cfg_format_size(job->size, a, sizeof(a));
 			cfg_format_size(job->block_size, b, sizeof(b));
-			return errf(err, len, "%s[%s]: size %s is not a multiple of block-size %s",
+			return cfg_errf(err, len, "%s[%s]: size %s is not a multiple of block-size %s",
 				    where, job->name, a, b);
 		}
 	}
@@ -302,19 +282,19 @@ static int cli_error(int c, char **argv, char *err, size_t len)
 	size_t k;
 
 	if (optopt >= 256 && c == ':')
-		return errf(err, len, "--%s: missing value", cfg_options[optopt - 256].name);
+		return cfg_errf(err, len, "--%s: missing value", cfg_options[optopt - 256].name);
 	if (optopt >= 256)
-		return errf(err, len, "--%s takes no value", cfg_options[optopt - 256].name);
+		return cfg_errf(err, len, "--%s takes no value", cfg_options[optopt - 256].name);
 	for (i = 0; optopt && i < cfg_noptions; i++)
 		if (cfg_options[i].short_opt == optopt)
-			return errf(err, len, "--%s: missing value", cfg_options[i].name);
+			return cfg_errf(err, len, "--%s: missing value", cfg_options[i].name);
 	if (optopt)
-		return errf(err, len, "unknown option '-%c'", optopt);
+		return cfg_errf(err, len, "unknown option '-%c'", optopt);
 	k = strcspn(arg, "=");
 	for (i = 0; k > 2 && i < cfg_noptions; i++)
 		if (!strncmp(cfg_options[i].name, arg + 2, k - 2))
 			n++;
-	return errf(err, len, "%s option '%.*s'", n > 1 ? "ambiguous" : "unknown", (int)k, arg);
+	return cfg_errf(err, len, "%s option '%.*s'", n > 1 ? "ambiguous" : "unknown", (int)k, arg);
 }
 
 struct cli_value {
@@ -355,7 +335,7 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 
 	cv = calloc(argc > 0 ? argc : 1, sizeof(*cv));
 	if (!cv) {
-		errf(err, len, "out of memory");
+		cfg_errf(err, len, "out of memory");
 		return -ENOMEM;
 	}
 
@@ -382,7 +362,7 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 					o = &cfg_options[i];
 		}
 		if (!o) {
-			ret = errf(err, len, "unknown option '-%c'", c);
+			ret = cfg_errf(err, len, "unknown option '-%c'", c);
 			goto out;
 		}
 		snprintf(who, sizeof(who), "--%s", o->name);
@@ -395,7 +375,7 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 		ncv++;
 	}
 	if (optind < argc) {
-		ret = errf(err, len, "unexpected argument '%s'", argv[optind]);
+		ret = cfg_errf(err, len, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
 
@@ -404,7 +384,7 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 		if (ret)
 			goto out;
 	} else if (!rc->njobs) {
-		ret = errf(err, len, "no profile given (-c PROFILE)");
+		ret = cfg_errf(err, len, "no profile given (-c PROFILE)");
 		goto out;
 	}
 

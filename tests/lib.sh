@@ -20,29 +20,22 @@ need_available() {
 
 get() { "$RG" "$REPORT" "$1"; }
 
-# expect_eq PATH VALUE / expect_gt PATH NUMBER
+# expect_eq PATH VALUE / expect_gt PATH NUMBER / expect_lt PATH NUMBER
 expect_eq() {
 	local v
 	v=$(get "$1")
 	[ "$v" = "$2" ] && pass "$1 = $v" || fail "$1 = '$v', expected '$2'"
 }
-expect_gt() {
+expect_cmp() {
 	local v
 	v=$(get "$1")
-	if [ -n "$v" ] && [ "$v" != null ] && awk -v a="$v" -v b="$2" 'BEGIN { exit !(a > b) }'; then
-		pass "$1 = $v > $2"
+	if [ -n "$v" ] && [ "$v" != null ] && awk -v a="$v" -v b="$3" "BEGIN { exit !(a $2 b) }"; then
+		pass "$1 = $v $2 $3"
 	else
-		fail "$1 = '$v', expected > $2"
+		fail "$1 = '$v', expected $2 $3"
 	fi
 }
-expect_lt() {
-	local v
-	v=$(get "$1")
-	if [ -n "$v" ] && [ "$v" != null ] && awk -v a="$v" -v b="$2" 'BEGIN { exit !(a < b) }'; then
-		pass "$1 = $v < $2"
-	else
-		fail "$1 = '$v', expected < $2"
-	fi
-}
+expect_gt() { expect_cmp "$1" '>' "$2"; }
+expect_lt() { expect_cmp "$1" '<' "$2"; }
 
 scratch_dir() { echo "${PINSTRESS_SCRATCH:-/var/tmp}"; }
