@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fault.h"
 
 #define FORK_MAX_ERRS		16
@@ -53,14 +54,6 @@ struct fork_priv {
 	uint64_t *snap;
 	uint32_t forks;
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void nap_us(long us)
 {
@@ -142,10 +135,10 @@ static void child_stamps(struct job *j, struct fork_shared *sh, uint32_t forkno,
 static void __attribute__((noreturn)) child_main(struct job *j, struct fork_shared *sh,
 						 uint32_t forkno)
 {
-	uint64_t deadline = mono_ms() + FORK_GO_TIMEOUT_MS;
+	uint64_t deadline = clock_ms() + FORK_GO_TIMEOUT_MS;
 
 	while (!atomic_load_explicit(&sh->go, memory_order_acquire)) {
-		if (mono_ms() > deadline)
+		if (clock_ms() > deadline)
 			_exit(3);
 		nap_us(100);
 	}
@@ -167,7 +160,7 @@ static void __attribute__((noreturn)) child_main(struct job *j, struct fork_shar
 /* Bounded wait: a child that does not finish is killed, never waited for forever. */
 static int wait_child(pid_t pid, uint64_t timeout_ms)
 {
-	uint64_t deadline = mono_ms() + timeout_ms;
+	uint64_t deadline = clock_ms() + timeout_ms;
 	int status;
 
 	for (;;) {
@@ -177,7 +170,7 @@ static int wait_child(pid_t pid, uint64_t timeout_ms)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		if (got < 0 && errno != EINTR)
 			return -errno;
-		if (mono_ms() > deadline) {
+		if (clock_ms() > deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			return -ETIMEDOUT;

@@ -5,15 +5,8 @@
  */
 #include <time.h>
 
+#include "clock.h"
 #include "scrub.h"
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 size_t scrub_pass(struct job *j)
 {
@@ -37,10 +30,10 @@ void *scrub_thread(void *arg)
 	struct job *j = arg;
 
 	while (!run_stopping(j->run)) {
-		uint64_t t0 = now_ms(), spent;
+		uint64_t t0 = clock_ms(), spent;
 
 		scrub_pass(j);
-		spent = now_ms() - t0;
+		spent = clock_ms() - t0;
 		if (spent < SCRUB_PASS_MS) {
 			struct timespec ts = { 0, (long)(SCRUB_PASS_MS - spent) * 1000000L };
 

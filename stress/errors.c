@@ -85,6 +85,11 @@ void run_warn(struct run_ctx *run, const char *fmt, ...)
 	pthread_mutex_unlock(&run->lock);
 }
 
+bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e)
+{
+	return e->first_diff < run->jobs[e->job].reg.block_size;
+}
+
 static void print_err(const struct run_ctx *run, const struct err_rec *e)
 {
 	const struct job *j = &run->jobs[e->job];
@@ -93,7 +98,7 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
 	stamp_id_str(&e->expect, want, sizeof(want));
 	if (e->found_valid)
 		stamp_id_str(&e->found, got, sizeof(got));
-	if (e->first_diff < j->reg.block_size)
+	if (err_first_diff_known(run, e))
 		snprintf(diff, sizeof(diff), ", first differing byte at offset %zu", e->first_diff);
 	fprintf(stderr,
 		"pinstress: CORRUPTION %s in job %s (%s/%s) block %zu vaddr %#lx at %.3fs, detected by %s\n"

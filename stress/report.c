@@ -184,8 +184,8 @@ static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
 	json_object_object_add(o, "vaddr", jstr(va));
 	json_object_object_add(o, "expected", stamp_json(&e->expect));
 	json_object_object_add(o, "found", e->found_valid ? stamp_json(&e->found) : NULL);
-	json_object_object_add(o, "first_diff", e->first_diff < run->jobs[e->job].reg.block_size
-					       ? ju64(e->first_diff) : NULL);
+	json_object_object_add(o, "first_diff",
+			       err_first_diff_known(run, e) ? ju64(e->first_diff) : NULL);
 	json_object_object_add(o, "detected_by", jstr(detected_by_name(e->by)));
 	json_object_object_add(o, "time_s", json_object_new_double(e->time_s));
 	return o;

@@ -39,6 +39,9 @@ struct err_rec {
 	size_t first_diff;		/* byte offset, block_size if unknown */
 };
 
+/* False when the damaged copy was gone before it could be compared (fork child). */
+bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e);
+
 struct canary_result {
 	bool ran;
 	bool detected;			/* every canary caught with its class */
