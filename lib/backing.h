@@ -7,20 +7,28 @@
 #ifndef PINSTRESS_BACKING_H
 #define PINSTRESS_BACKING_H
 
+#include "caps.h"
 #include "job.h"
 
 struct backing_ops {
 	const char *name;
 	const char *desc;
+	unsigned int caps;		/* MC_* */
+	const char *proof;		/* evidence counters that must be > 0 */
 	/* NULL if this machine can provide it, else why not. */
 	const char *(*probe)(void);
-	int (*map)(struct region *r, size_t size);
-	void (*unmap)(struct region *r);
+	/* Map j->reg (base, size, map_addr, map_len); may keep state in j->bk_priv. */
+	int (*map)(struct job *j, size_t size);
+	void (*unmap)(struct job *j);
+	/* Optional: the initial content (default: job_init_region()). */
+	int (*fill)(struct job *j);
 	/*
-	 * After the region is populated: confirm the kind of memory.  Returns
+	 * After the region is filled: confirm the kind of memory.  Returns
 	 * 0, or -ENOTSUP with @why filled when the kernel did not deliver.
 	 */
-	int (*check)(const struct region *r, char *why, size_t len);
+	int (*check)(struct job *j, char *why, size_t len);
+	/* Optional: record what the backing looks like now (default: census). */
+	void (*measure)(struct job *j, bool end);
 };
 
 const struct backing_ops *backing_find(const char *name);
@@ -30,8 +38,21 @@ extern const struct backing_ops *const backing_table[];
 /* Bytes of the region backed by PMD-mapped THP, from smaps AnonHugePages. */
 int backing_thp_bytes(const struct region *r, uint64_t *bytes);
 
+/* thp.c, shared with thp-pte: 2 MiB aligned MADV_HUGEPAGE anonymous memory. */
+const char *backing_thp_probe(void);
+int backing_thp_map(struct job *j, size_t size);
+
 /* Shared helper: anonymous private mapping aligned to @align. */
 int backing_map_aligned(struct region *r, size_t size, size_t align);
-void backing_unmap_common(struct region *r);
+/* Reserve @len bytes of address space aligned to @align (PROT_NONE); NULL on failure. */
+void *backing_reserve(size_t len, size_t align);
+void backing_unmap_common(struct job *j);
+
+/*
+ * The default measure(): a census of the region recorded as evidence
+ * (<kind>_bytes_start/_end for anon, shmem, file, thp (PMD-mapped, from
+ * smaps), large_folio, hugetlb, ksm, mlocked, and folio_orders).
+ */
+void backing_census_evidence(struct job *j, bool end);
 
 #endif

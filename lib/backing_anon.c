@@ -10,23 +10,23 @@
 
 #include "backing.h"
 
-static int anon_map(struct region *r, size_t size)
+static int anon_map(struct job *j, size_t size)
 {
-	int ret = backing_map_aligned(r, size, (size_t)sysconf(_SC_PAGESIZE));
+	int ret = backing_map_aligned(&j->reg, size, (size_t)sysconf(_SC_PAGESIZE));
 
 	if (ret)
 		return ret;
-	if (madvise(r->base, r->size, MADV_NOHUGEPAGE)) {
+	if (madvise(j->reg.base, j->reg.size, MADV_NOHUGEPAGE)) {
 		ret = -errno;
-		backing_unmap_common(r);
+		backing_unmap_common(j);
 	}
 	return ret;
 }
 
-static int anon_check(const struct region *r, char *why, size_t len)
+static int anon_check(struct job *j, char *why, size_t len)
 {
 	uint64_t thp = 0;
-	int ret = backing_thp_bytes(r, &thp);
+	int ret = backing_thp_bytes(&j->reg, &thp);
 
 	if (ret)
 		return ret;
@@ -41,6 +41,8 @@ static int anon_check(const struct region *r, char *why, size_t len)
 const struct backing_ops backing_anon = {
 	.name = "anon",
 	.desc = "private anonymous memory, base pages (MADV_NOHUGEPAGE)",
+	.caps = MC_PRIVATE | MC_ANON | MC_SWAPPABLE,
+	.proof = "anon_bytes_start",
 	.map = anon_map,
 	.unmap = backing_unmap_common,
 	.check = anon_check,

@@ -14,7 +14,7 @@
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
 #define PMD_SIZE (2UL << 20)
 
-static const char *thp_probe(void)
+const char *backing_thp_probe(void)
 {
 	char buf[128] = "";
 	FILE *f = fopen(THP_ENABLED, "re");
@@ -29,8 +29,9 @@ static const char *thp_probe(void)
 	return NULL;
 }
 
-static int thp_map(struct region *r, size_t size)
+int backing_thp_map(struct job *j, size_t size)
 {
+	struct region *r = &j->reg;
 	int ret;
 
 	size = (size + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
@@ -39,21 +40,21 @@ static int thp_map(struct region *r, size_t size)
 		return ret;
 	if (madvise(r->base, r->size, MADV_HUGEPAGE)) {
 		ret = -errno;
-		backing_unmap_common(r);
+		backing_unmap_common(j);
 	}
 	return ret;
 }
 
-static int thp_check(const struct region *r, char *why, size_t len)
+static int thp_check(struct job *j, char *why, size_t len)
 {
 	uint64_t thp = 0;
-	int ret = backing_thp_bytes(r, &thp);
+	int ret = backing_thp_bytes(&j->reg, &thp);
 
 	if (ret)
 		return ret;
 	if (!thp) {
 		snprintf(why, len, "no THP in a %zu-byte MADV_HUGEPAGE region (AnonHugePages 0)",
-			 r->size);
+			 j->reg.size);
 		return -ENOTSUP;
 	}
 	return 0;
@@ -62,8 +63,10 @@ static int thp_check(const struct region *r, char *why, size_t len)
 const struct backing_ops backing_thp = {
 	.name = "thp",
 	.desc = "PMD-mapped transparent huge pages (MADV_HUGEPAGE, 2 MiB aligned)",
-	.probe = thp_probe,
-	.map = thp_map,
+	.caps = MC_PRIVATE | MC_ANON | MC_LARGE | MC_SWAPPABLE,
+	.proof = "thp_bytes_start",
+	.probe = backing_thp_probe,
+	.map = backing_thp_map,
 	.unmap = backing_unmap_common,
 	.check = thp_check,
 };

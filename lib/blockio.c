@@ -6,6 +6,7 @@
  * one place too.
  */
 #include <errno.h>
+#include <unistd.h>
 
 #include "job.h"
 
@@ -45,6 +46,9 @@ bool job_verify_owned(struct job *j, size_t b, enum detected_by by)
 	struct stamp_id want;
 	struct vfinding f;
 
+	/* Undefined (MADV_FREE): there is nothing to compare until the next write. */
+	if (!oracle_defined(&j->oracle, b))
+		return true;
 	oracle_expect(&j->oracle, b, &want);
 	if (stamp_matches(region_block(r, b), r->block_size, j->seed, &want)) {
 		atomic_fetch_add_explicit(&j->st.blocks_verified, 1, memory_order_relaxed);
@@ -96,4 +100,46 @@ int job_init_region(struct job *j)
 		stamp_fill(region_block(&j->reg, b), j->reg.block_size, j->seed, &id);
 	}
 	return 0;
+}
+
+size_t job_page_size(void)
+{
+	static size_t ps;
+
+	if (!ps)
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+/* Blocks [*b0, *b1) covering pages [first, first+n) of the region. */
+static void page_blocks(const struct job *j, size_t first, size_t n, size_t *b0, size_t *b1)
+{
+	size_t ps = job_page_size(), bs = j->reg.block_size;
+
+	*b0 = first * ps / bs;
+	*b1 = ((first + n) * ps + bs - 1) / bs;
+	if (*b1 > j->reg.nblocks)
+		*b1 = j->reg.nblocks;
+}
+
+bool job_claim_pages(struct job *j, size_t first_page, size_t npages, size_t *b0, size_t *b1)
+{
+	page_blocks(j, first_page, npages, b0, b1);
+	for (size_t b = *b0; b < *b1; b++) {
+		if (oracle_claim(&j->oracle, b, BLK_BUSY))
+			continue;
+		for (size_t u = *b0; u < b; u++)
+			oracle_release(&j->oracle, u, false);
+		return false;
+	}
+	return true;
+}
+
+void job_release_blocks(struct job *j, size_t b0, size_t b1, bool verify)
+{
+	for (size_t b = b0; b < b1; b++) {
+		if (verify && !job_verify_owned(j, b, DET_FAULT))
+			continue;	/* reported and marked bad */
+		oracle_release(&j->oracle, b, false);
+	}
 }

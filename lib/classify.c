@@ -17,6 +17,7 @@ static const char *const names[VC_NR] = {
 	[VC_LEAK] = "leak",
 	[VC_TORN] = "torn",
 	[VC_GARBAGE] = "garbage",
+	[VC_PIN_DIVERGENCE] = "pin-divergence",
 };
 
 const char *vclass_name(enum vclass c)
@@ -78,12 +79,39 @@ static bool parent_write_in_child(const struct stamp_id *f, const struct stamp_i
 	return f->gen > e->gen || (SRC_KIND(e->source) == SRC_CHILD && f->gen == e->gen);
 }
 
+static bool is_shared(const struct stamp_id *id)
+{
+	return SRC_KIND(id->source) == SRC_SHARED;
+}
+
+/*
+ * The shared pattern stands for "this block, as last made identical":
+ * finding it where a later write was expected, or an own older stamp where
+ * the pattern was expected, is a write that did not stick.
+ */
+static enum vclass classify_shared(const struct stamp_id *f, const struct stamp_id *e)
+{
+	if (f->region != e->region)
+		return VC_MISPLACED;
+	if (is_shared(f) && is_shared(e))
+		return f->source == e->source ? VC_OK : VC_MISPLACED;
+	if (is_shared(f))
+		return VC_LOST_WRITE;
+	return f->block == e->block && f->gen < e->gen ? VC_LOST_WRITE : VC_MISPLACED;
+}
+
 static enum vclass classify_identity(const struct stamp_id *f, const struct stamp_id *e,
 				     enum vside side)
 {
 	if (side == SIDE_PARENT && SRC_KIND(f->source) == SRC_CHILD &&
 	    SRC_KIND(e->source) != SRC_CHILD)
 		return VC_LEAK;
+	if (is_shared(f) || is_shared(e)) {
+		if (side == SIDE_CHILD && !is_shared(f) && f->region == e->region &&
+		    f->block == e->block && parent_write_in_child(f, e))
+			return VC_LEAK;
+		return classify_shared(f, e);
+	}
 	if (f->region != e->region || f->block != e->block)
 		return VC_MISPLACED;
 	if (side == SIDE_CHILD && parent_write_in_child(f, e))

@@ -20,6 +20,12 @@ enum vclass {
 	VC_LEAK,	/* a stamp from the other side of a fork */
 	VC_TORN,	/* header valid but payload not, or two stamps mixed */
 	VC_GARBAGE,	/* nothing recognisable */
+	/*
+	 * The region holds the right stamp but a kernel read through the pin
+	 * (WRITE_FIXED, O_DIRECT pwrite) got something else: the pin and the
+	 * mapping point at different pages.  found/cls-of-pin in the finding.
+	 */
+	VC_PIN_DIVERGENCE,
 	VC_NR
 };
 

@@ -11,9 +11,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CFG_MAX_JOBS	64
+#define CFG_MAX_JOBS	1024
 #define CFG_MAX_FAULTS	16
 #define CFG_NAME_LEN	64
+
+/*
+ * A job section may name "all" as workload or backing and "each" as its
+ * faults: it then stands for every available, applicable combination (one
+ * fault per job), expanded by the planner.  That is how matrix.ini is written.
+ */
+#define CFG_ALL		"all"
+#define CFG_EACH	"each"
 
 struct job_config {
 	char name[CFG_NAME_LEN];		/* the profile section */
@@ -27,6 +35,7 @@ struct job_config {
 	unsigned int cpu_share;			/* percent of writes done by CPU stores */
 	unsigned int iodepth;			/* in-flight I/Os per thread (uring) */
 	unsigned int fault_interval_ms;		/* 0: each fault's own default */
+	bool mlock;				/* mlock the region (any backing) */
 	/* Where the section began and which keys it set, for messages and merging. */
 	char file[PATH_MAX];
 	int line;
@@ -43,6 +52,8 @@ struct run_config {
 	bool no_canary;
 	bool allow_missing;
 	char plant[CFG_NAME_LEN];		/* test hook: plant one damaged block */
+	unsigned int parallel;			/* jobs per round, 0: all */
+	bool allow_no_evidence;
 	struct job_config defaults;		/* [global] job keys */
 	struct job_config jobs[CFG_MAX_JOBS];
 	unsigned int njobs;

@@ -1,16 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The table of faults and the injector loop they share. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "fault.h"
 
+extern const struct fault_ops fault_collapse;
+extern const struct fault_ops fault_compact;
 extern const struct fault_ops fault_fork;
+extern const struct fault_ops fault_ksm;
+extern const struct fault_ops fault_madv_free;
+extern const struct fault_ops fault_migrate;
+extern const struct fault_ops fault_mprotect;
+extern const struct fault_ops fault_mremap;
 extern const struct fault_ops fault_pageout;
+extern const struct fault_ops fault_reclaim;
+extern const struct fault_ops fault_softdirty;
+extern const struct fault_ops fault_swapin_race;
+extern const struct fault_ops fault_thp_split;
+extern const struct fault_ops fault_uffd_move;
+extern const struct fault_ops fault_writeback;
+extern const struct fault_ops fault_zswap;
 
 const struct fault_ops *const fault_table[] = {
+	&fault_collapse,
+	&fault_compact,
 	&fault_fork,
+	&fault_ksm,
+	&fault_madv_free,
+	&fault_migrate,
+	&fault_mprotect,
+	&fault_mremap,
 	&fault_pageout,
+	&fault_reclaim,
+	&fault_softdirty,
+	&fault_swapin_race,
+	&fault_thp_split,
+	&fault_uffd_move,
+	&fault_writeback,
+	&fault_zswap,
 	NULL,
 };
 
@@ -34,6 +63,13 @@ void fault_sleep(const struct fault_inst *f, unsigned int ms)
 	}
 }
 
+/* An injector that stops on an error says why: the run is then invalid, not clean. */
+void fault_failed(struct fault_inst *f, int err)
+{
+	snprintf(f->errmsg, sizeof(f->errmsg), "fault %s: %s", f->ops->name, strerror(-err));
+	f->err = err;
+}
+
 void *fault_thread(void *arg)
 {
 	struct fault_inst *f = arg;
@@ -42,9 +78,18 @@ void *fault_thread(void *arg)
 	rng_seed(&r, f->job->seed ^ (0xfa017ULL << 32) ^ (uintptr_t)(f - f->job->faults));
 	while (!run_stopping(f->job->run)) {
 		unsigned int iv = f->interval_ms;
+		int ret;
 
-		if (f->ops->inject(f, &r) < 0)
+		if (f->ops->exclusive)
+			pthread_rwlock_wrlock(&f->job->maplock);
+		else
+			pthread_rwlock_rdlock(&f->job->maplock);
+		ret = f->ops->inject(f, &r);
+		pthread_rwlock_unlock(&f->job->maplock);
+		if (ret < 0) {
+			fault_failed(f, ret);
 			break;
+		}
 		/* Jitter in [iv/2, 3iv/2) keeps injections from phase-locking with I/O. */
 		fault_sleep(f, iv ? iv / 2 + (unsigned int)rng_below(&r, iv) : 0);
 	}

@@ -7,14 +7,21 @@
 #ifndef PINSTRESS_FAULT_H
 #define PINSTRESS_FAULT_H
 
+#include "caps.h"
 #include "job.h"
 
 struct fault_ops {
 	const char *name;
 	const char *desc;
 	unsigned int interval_ms;	/* default pause between injections */
+	unsigned int needs;		/* MC_* the backing must have */
+	unsigned int refuses;		/* MC_* the fault cannot act on */
+	const char *proof;		/* evidence counters that must be > 0 */
+	bool exclusive;			/* inject() holds the maplock for writing */
 	/* NULL if this machine can provide it, else why not. */
 	const char *(*probe)(void);
+	/* Optional, before the region is mapped (e.g. enter a cgroup). */
+	int (*prepare)(struct fault_inst *f);
 	int (*setup)(struct fault_inst *f);
 	/* One injection; 0 or -errno (an error stops this injector). */
 	int (*inject)(struct fault_inst *f, struct rng *r);
@@ -26,6 +33,12 @@ const struct fault_ops *fault_find(const char *name);
 
 /* The injector thread body: inject, pause with jitter, until the run stops. */
 void *fault_thread(void *arg);
+
+/* NULL if the machine has swap (pageout, zswap, swapin-race, reclaim). */
+const char *fault_swap_probe(void);
+
+/* Record why injector @f stopped (the run becomes invalid). */
+void fault_failed(struct fault_inst *f, int err);
 
 /* Sleep up to @ms, returning early when the run stops. */
 void fault_sleep(const struct fault_inst *f, unsigned int ms);

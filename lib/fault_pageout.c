@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "fault.h"
 #include "pagemap.h"
 
@@ -29,6 +30,7 @@ struct pageout_priv {
 	size_t psize;
 	uint64_t before[PAGEOUT_MAX_PAGES];
 	uint64_t after[PAGEOUT_MAX_PAGES];
+	_Atomic uint64_t *ev_swapped;
 };
 
 /* Only pages that were resident before and are in swap after count. */
@@ -42,7 +44,7 @@ static long count_paged_out(const struct pageout_priv *p, size_t n)
 	return swapped;
 }
 
-static const char *pageout_probe(void)
+const char *fault_swap_probe(void)
 {
 	char line[128];
 	long swap_kb = -1;
@@ -73,6 +75,7 @@ static int pageout_setup(struct fault_inst *f)
 		free(p);
 		return err;
 	}
+	p->ev_swapped = job_ev(f->job, "pages_swapped_out");
 	f->priv = p;
 	return 0;
 }
@@ -100,8 +103,7 @@ static int pageout_inject(struct fault_inst *f, struct rng *r)
 	swapped = count_paged_out(p, len);
 	if (swapped > 0) {
 		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&f->job->ev.pages_swapped_out, (uint64_t)swapped,
-					  memory_order_relaxed);
+		ev_add(p->ev_swapped, (uint64_t)swapped);
 	}
 	return 0;
 }
@@ -121,7 +123,9 @@ const struct fault_ops fault_pageout = {
 	.name = "pageout",
 	.desc = "MADV_PAGEOUT random ranges, in-flight ones included (needs swap)",
 	.interval_ms = 10,
-	.probe = pageout_probe,
+	.needs = MC_SWAPPABLE,
+	.proof = "pages_swapped_out",
+	.probe = fault_swap_probe,
 	.setup = pageout_setup,
 	.inject = pageout_inject,
 	.teardown = pageout_teardown,

@@ -14,6 +14,7 @@
 
 #include "classify.h"
 #include "config.h"
+#include "evidence.h"
 #include "oracle.h"
 #include "rng.h"
 
@@ -36,18 +37,6 @@ static inline uint8_t *region_block(const struct region *r, size_t b)
 	return r->base + b * r->block_size;
 }
 
-/* What the kernel confirmed, for the report: a fault that did nothing must show it. */
-struct job_evidence {
-	_Atomic uint64_t pages_swapped_out;
-	_Atomic uint64_t children_verified;
-	_Atomic uint64_t child_blocks_checked;
-	_Atomic uint64_t child_blocks_written;
-	_Atomic uint64_t child_mismatches;
-	_Atomic uint64_t children_failed;	/* crashed, hung or never started */
-	uint64_t thp_bytes_start;
-	uint64_t thp_bytes_end;
-};
-
 struct job_stats {
 	_Atomic uint64_t ops;		/* writes completed and verified */
 	_Atomic uint64_t kernel_ops;	/* of which the kernel wrote */
@@ -68,6 +57,9 @@ struct fault_inst {
 	unsigned int interval_ms;
 	_Atomic uint64_t count;		/* injections done */
 	_Atomic uint64_t confirmed;	/* of which the kernel confirmed an effect */
+	_Atomic uint64_t skipped;	/* injections that found nothing to do */
+	int err;			/* -errno if the injector stopped on an error */
+	char errmsg[160];
 	void *priv;
 };
 
@@ -96,6 +88,8 @@ enum detected_by {
 	DET_SCRUB,	/* by the scrubber, while the block was idle */
 	DET_CHILD,	/* by a fork child, in its copy */
 	DET_PREWRITE,	/* by a writer, before overwriting the block */
+	DET_FAULT,	/* by a fault, checking the blocks it just moved or raced */
+	DET_READBACK,	/* by reading the block back through its pin */
 };
 
 struct workload_ops;
@@ -119,9 +113,27 @@ struct job {
 	pthread_t scrub_thread;
 	bool scrub_started;
 	struct job_stats st;
-	struct job_evidence ev;
+	struct evidence ev;
+	unsigned int caps;		/* MC_* of the backing as mapped (mlock included) */
+	/*
+	 * Address-space lock.  Whoever touches region addresses (workers per
+	 * batch, the scrubber, faults) holds it for reading; a fault that
+	 * takes addresses away for a moment (mremap, UFFDIO_MOVE) holds it
+	 * for writing.  Kernel I/O already submitted keeps going across it:
+	 * that is what those faults test.
+	 */
+	pthread_rwlock_t maplock;
 	void *wl_priv;			/* the workload's per-job state */
+	void *bk_priv;			/* the backing's per-job state */
+	double active_s;		/* how long its threads ran */
+	char unproven[256];		/* what had no confirmed effect, if anything */
 };
+
+/* Shortcut: the job's evidence counter called @name. */
+static inline _Atomic uint64_t *job_ev(struct job *j, const char *name)
+{
+	return evidence_get(&j->ev, name);
+}
 
 /* Provided by stress/: the run's stop flag and error sink. */
 bool run_stopping(const struct run_ctx *run);
@@ -130,6 +142,14 @@ void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *exp
 			 const struct vfinding *f, enum detected_by by);
 void run_report_child(struct job *j, size_t block, const struct stamp_id *expect,
 		      const struct vfinding *f);
+/*
+ * A read through the pin (@f: what it returned, cls VC_PIN_DIVERGENCE)
+ * differs from the region, which holds @expect.
+ */
+void run_report_divergence(struct job *j, size_t block, const struct stamp_id *expect,
+			   const struct vfinding *f);
+/* Say something worth knowing once (an expected failure, a refused operation). */
+void run_note(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* blockio.c: the shared write/verify steps of every workload. */
 bool job_claim_random(struct worker *w, size_t *block);
@@ -138,5 +158,14 @@ bool job_verify_owned(struct job *j, size_t b, enum detected_by by);
 void job_finish_write(struct job *j, size_t b, bool kernel);
 void job_abort_write(struct worker *w, size_t b);
 int job_init_region(struct job *j);
+
+/*
+ * Claim every block overlapping [first, first+n) pages for a fault that
+ * changes those pages' mapping; false (nothing held) if any is owned.
+ */
+bool job_claim_pages(struct job *j, size_t first_page, size_t npages, size_t *b0, size_t *b1);
+/* Verify (DET_FAULT) and release blocks [b0, b1) claimed by job_claim_pages(). */
+void job_release_blocks(struct job *j, size_t b0, size_t b1, bool verify);
+size_t job_page_size(void);
 
 #endif

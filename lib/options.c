@@ -47,6 +47,11 @@ const struct cfg_option cfg_options[] = {
 	  .help = "run even if a requested fault is unavailable here" },
 	{ .name = "plant", .type = CFG_STR, RUNF(plant), .flags = CFG_F_NAME,
 	  .help = "test hook: plant one damaged block of this class" },
+	{ .name = "parallel", .type = CFG_UINT, RUNF(parallel), .def = "0",
+	  .min = 0, .max = CFG_MAX_JOBS,
+	  .help = "jobs at once (0: all); the rest run in later rounds of 'duration' each" },
+	{ .name = "allow-no-evidence", .type = CFG_BOOL, RUNF(allow_no_evidence),
+	  .help = "a fault or backing with no confirmed effect does not make the run invalid" },
 
 	/* JOB: struct job_config; the order gives the set_mask bits */
 	{ .name = "workload", .type = CFG_STR, JOBF(workload), .flags = CFG_F_NAME,
@@ -70,6 +75,8 @@ const struct cfg_option cfg_options[] = {
 	{ .name = "fault-interval", .type = CFG_DURATION, JOBF(fault_interval_ms),
 	  .def = "0", .min = 0, .max = HOUR,
 	  .help = "pause between injections (0: each fault's own default)" },
+	{ .name = "mlock", .type = CFG_BOOL, JOBF(mlock),
+	  .help = "mlock the region after filling it (a modifier of any backing)" },
 };
 /* clang-format on */
 

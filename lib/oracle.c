@@ -42,7 +42,14 @@ void oracle_next(struct oracle *o, size_t b, uint32_t source, struct stamp_id *i
 {
 	o->ent[b].gen++;
 	o->ent[b].source = source;
+	o->ent[b].flags = 0;
 	oracle_expect(o, b, id);
+}
+
+void oracle_next_shared(struct oracle *o, size_t b, struct stamp_id *id)
+{
+	oracle_next(o, b, SRC_MAKE(SRC_SHARED, 0), id);
+	o->ent[b].flags = ORF_SHARED;
 }
 
 static uint64_t snap_word(const struct oracle *o, size_t b)
@@ -70,6 +77,9 @@ size_t oracle_stable(const struct oracle *o, const uint64_t *snap, uint64_t *bit
 	memset(bitmap, 0, (o->nblocks + 63) / 64 * 8);
 	for (size_t b = 0; b < o->nblocks; b++) {
 		if (snap[b] >> 32 != BLK_IDLE || snap_word(o, b) != snap[b])
+			continue;
+		/* Idle and unchanged across fork: its flags are the owner's last word. */
+		if (!oracle_defined(o, b))
 			continue;
 		bitmap[b / 64] |= 1ULL << (b % 64);
 		n++;

@@ -26,9 +26,17 @@ struct oracle_ent {
 	_Atomic uint32_t state;
 	_Atomic uint32_t seq;	/* bumped by every writer release */
 	uint32_t source;	/* expected source */
-	uint32_t pad;
+	uint32_t flags;		/* ORF_*, owner-written like source and gen */
 	uint64_t gen;		/* expected generation */
 };
+
+/*
+ * ORF_UNDEF: a fault made the content undefined (MADV_FREE may discard it)
+ * until the next write; nobody verifies it, a fork child skips it.
+ * ORF_SHARED: the block holds the region's shared pattern (SRC_SHARED).
+ * Both are cleared by the next oracle_next().
+ */
+enum { ORF_UNDEF = 1u << 0, ORF_SHARED = 1u << 1 };
 
 struct oracle {
 	struct oracle_ent *ent;
@@ -72,6 +80,21 @@ void oracle_expect(const struct oracle *o, size_t b, struct stamp_id *id);
 
 /* The owner is about to write: record and return the new expectation. */
 void oracle_next(struct oracle *o, size_t b, uint32_t source, struct stamp_id *id);
+
+/* The owner is about to write the shared pattern: like oracle_next(). */
+void oracle_next_shared(struct oracle *o, size_t b, struct stamp_id *id);
+
+/* The owner declares the content undefined until its next write. */
+static inline void oracle_set_undef(struct oracle *o, size_t b)
+{
+	o->ent[b].flags |= ORF_UNDEF;
+}
+
+/* Owner only: false while the content is undefined. */
+static inline bool oracle_defined(const struct oracle *o, size_t b)
+{
+	return !(o->ent[b].flags & ORF_UNDEF);
+}
 
 /*
  * Fork stability: snapshot (state, seq) of every block before fork() and,

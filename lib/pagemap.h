@@ -14,7 +14,7 @@
 #define PM_PFN_MASK	((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY	(1ULL << 55)
 #define PM_EXCLUSIVE	(1ULL << 56)
-#define PM_THP_MAPPED	(1ULL << 57)	/* PMD-mapped THP, 6.x+ */
+#define PM_UFFD_WP	(1ULL << 57)
 #define PM_FILE		(1ULL << 61)
 #define PM_SWAP		(1ULL << 62)
 #define PM_PRESENT	(1ULL << 63)

@@ -12,15 +12,22 @@ size_t scrub_pass(struct job *j)
 {
 	size_t n = 0;
 
+	pthread_rwlock_rdlock(&j->maplock);
 	for (size_t b = 0; b < j->reg.nblocks; b++) {
 		if (!oracle_claim(&j->oracle, b, BLK_SCRUB))
 			continue;
 		if (job_verify_owned(j, b, DET_SCRUB))
 			oracle_release(&j->oracle, b, false);
 		n++;
-		if ((b & 1023) == 0 && run_stopping(j->run))
-			break;
+		if ((b & 255) != 255)
+			continue;
+		/* Let an address-space fault in now and then. */
+		pthread_rwlock_unlock(&j->maplock);
+		if (run_stopping(j->run))
+			return n;
+		pthread_rwlock_rdlock(&j->maplock);
 	}
+	pthread_rwlock_unlock(&j->maplock);
 	atomic_fetch_add_explicit(&j->st.scrub_passes, 1, memory_order_relaxed);
 	return n;
 }

@@ -16,6 +16,17 @@
 
 #define GOLDEN 0x9e3779b97f4a7c15ULL
 
+/* The identity as written in memory: shared stamps drop block and generation. */
+static const struct stamp_id *stamp_norm(const struct stamp_id *id, struct stamp_id *tmp)
+{
+	if (SRC_KIND(id->source) != SRC_SHARED)
+		return id;
+	*tmp = *id;
+	tmp->block = STAMP_BLOCK_SHARED;
+	tmp->gen = 0;
+	return tmp;
+}
+
 static uint64_t payload_base(uint64_t seed, const struct stamp_id *id)
 {
 	return XXH3_64bits_withSeed(id, sizeof(*id), seed);
@@ -32,8 +43,10 @@ static uint64_t hdr_hash(const struct stamp_hdr *h, uint64_t seed)
 	return XXH3_64bits_withSeed(h, offsetof(struct stamp_hdr, hdr_hash), seed);
 }
 
-void stamp_fill(void *blk, size_t bs, uint64_t seed, const struct stamp_id *id)
+void stamp_fill(void *blk, size_t bs, uint64_t seed, const struct stamp_id *idin)
 {
+	struct stamp_id tmp;
+	const struct stamp_id *id = stamp_norm(idin, &tmp);
 	struct stamp_hdr h = {
 		.magic = STAMP_MAGIC,
 		.version = STAMP_VERSION,
@@ -91,9 +104,10 @@ bool stamp_id_equal(const struct stamp_id *a, const struct stamp_id *b)
 	       a->block == b->block && a->gen == b->gen;
 }
 
-bool stamp_matches(const void *blk, size_t bs, uint64_t seed, const struct stamp_id *id)
+bool stamp_matches(const void *blk, size_t bs, uint64_t seed, const struct stamp_id *idin)
 {
-	struct stamp_id got;
+	struct stamp_id got, tmp;
+	const struct stamp_id *id = stamp_norm(idin, &tmp);
 
 	if (!stamp_hdr_valid(blk, bs, seed))
 		return false;
@@ -103,8 +117,10 @@ bool stamp_matches(const void *blk, size_t bs, uint64_t seed, const struct stamp
 	return stamp_payload_ok(blk, bs, seed);
 }
 
-uint64_t stamp_expected_payload_hash(size_t bs, uint64_t seed, const struct stamp_id *id)
+uint64_t stamp_expected_payload_hash(size_t bs, uint64_t seed, const struct stamp_id *idin)
 {
+	struct stamp_id tmp;
+	const struct stamp_id *id = stamp_norm(idin, &tmp);
 	uint64_t chunk[512];
 	size_t nwords = (bs - STAMP_HDR_SIZE) / 8;
 	uint64_t base = payload_base(seed, id);

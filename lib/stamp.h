@@ -26,7 +26,16 @@ enum stamp_kind {
 	SRC_CHILD = 4,	/* a fork child's own data (low bits: fork number) */
 	SRC_CANARY = 5,	/* planted by a canary */
 	SRC_REMOTE = 6,	/* another process wrote it (pvm) */
+	SRC_SHARED = 7,	/* the region's one shared pattern (KSM: identical pages) */
+	SRC_PROCMEM = 8,	/* written through /proc/self/mem (low bits: worker) */
 };
+
+/*
+ * A SRC_SHARED stamp is the same bytes in every block of a region, so that
+ * KSM can merge the pages: its header says block STAMP_BLOCK_SHARED and
+ * generation 0 whatever block and generation the oracle holds.
+ */
+#define STAMP_BLOCK_SHARED	UINT64_MAX
 
 #define SRC_MAKE(kind, idx)	(((uint32_t)(kind) << 24) | ((uint32_t)(idx) & 0xffffffu))
 #define SRC_KIND(src)		((src) >> 24)

@@ -16,8 +16,10 @@ bool run_stopping(const struct run_ctx *run)
 	return atomic_load_explicit(&((struct run_ctx *)run)->stop, memory_order_relaxed);
 }
 
+/* Stop the whole run: this round and every later one. */
 void run_stop(struct run_ctx *run)
 {
+	atomic_store(&run->aborted, true);
 	atomic_store(&run->stop, true);
 }
 
@@ -31,14 +33,16 @@ double run_elapsed(const struct run_ctx *run)
 
 const char *detected_by_name(enum detected_by by)
 {
-	static const char *const n[] = { "completion", "scrub", "child", "prewrite" };
+	static const char *const n[] = { "completion", "scrub", "child", "prewrite", "fault",
+					 "readback" };
 
-	return by <= DET_PREWRITE ? n[by] : "?";
+	return by <= DET_READBACK ? n[by] : "?";
 }
 
 static const char *kind_name(uint32_t source)
 {
-	static const char *const n[] = { "?", "init", "cpu", "file", "child", "canary", "remote" };
+	static const char *const n[] = { "?",	   "init",   "cpu",	"file",	  "child",
+					 "canary", "remote", "shared", "procmem" };
 	uint32_t k = SRC_KIND(source);
 
 	return k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
@@ -81,6 +85,17 @@ void run_warn(struct run_ctx *run, const char *fmt, ...)
 	pthread_mutex_lock(&run->lock);
 	va_start(ap, fmt);
 	append(run->warnings, sizeof(run->warnings), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&run->lock);
+}
+
+void run_note(struct run_ctx *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&run->lock);
+	va_start(ap, fmt);
+	append(run->notes, sizeof(run->notes), fmt, ap);
 	va_end(ap);
 	pthread_mutex_unlock(&run->lock);
 }
@@ -144,6 +159,13 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 	pthread_mutex_unlock(&run->lock);
 	print_err(run, &e);
 	run_stop(run);
+}
+
+void run_report_divergence(struct job *j, size_t block, const struct stamp_id *expect,
+			   const struct vfinding *f)
+{
+	/* The region holds the right bytes: there is no differing byte in it to name. */
+	record(j, block, expect, f, DET_READBACK, false);
 }
 
 void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *expect,

@@ -6,6 +6,7 @@
  * in reverse order.
  */
 #include <errno.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,22 @@ static void split_work(struct job *j)
 	}
 }
 
+static int prepare_faults(struct job *j, char *why, size_t len)
+{
+	for (unsigned int i = 0; i < j->nfaults; i++) {
+		struct fault_inst *f = &j->faults[i];
+		int ret;
+
+		f->job = j;
+		ret = f->ops->prepare ? f->ops->prepare(f) : 0;
+		if (ret) {
+			snprintf(why, len, "fault %s: %s", f->ops->name, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static int setup_faults(struct job *j, char *why, size_t len)
 {
 	for (unsigned int i = 0; i < j->nfaults; i++) {
@@ -57,7 +74,7 @@ static int setup_memory(struct job *j, const char *scratch_dir, char *why, size_
 	const struct job_config *c = j->cfg;
 	int ret;
 
-	ret = j->backing->map(&j->reg, c->size);
+	ret = j->backing->map(j, c->size);
 	if (ret) {
 		snprintf(why, len, "backing %s: cannot map %llu bytes: %s", c->backing,
 			 (unsigned long long)c->size, strerror(-ret));
@@ -78,12 +95,42 @@ static int setup_memory(struct job *j, const char *scratch_dir, char *why, size_
 			return ret;
 		}
 	}
-	job_init_region(j);
-	ret = j->backing->check(&j->reg, why, len);
+	ret = j->backing->fill ? j->backing->fill(j) : job_init_region(j);
+	if (ret) {
+		snprintf(why, len, "backing %s: cannot fill the region: %s", c->backing,
+			 strerror(-ret));
+		return ret;
+	}
+	if (c->mlock && mlock(j->reg.base, j->reg.size)) {
+		ret = -errno;
+		snprintf(why, len, "mlock of %zu bytes: %s (RLIMIT_MEMLOCK?)", j->reg.size,
+			 strerror(-ret));
+		return ret;
+	}
+	ret = j->backing->check(j, why, len);
 	if (ret)
 		return ret;
-	backing_thp_bytes(&j->reg, &j->ev.thp_bytes_start);
+	job_measure(j, false);
+	if (c->mlock && !evidence_value(&j->ev, "mlocked_bytes_start")) {
+		snprintf(why, len, "mlock: no page of the region is mlocked per kpageflags");
+		return -ENOTSUP;
+	}
 	return 0;
+}
+
+void job_measure(struct job *j, bool end)
+{
+	if (end) {
+		/* The writes themselves are evidence that the workload ran. */
+		atomic_store(job_ev(j, "kernel_ops"), atomic_load(&j->st.kernel_ops));
+		atomic_store(job_ev(j, "cpu_ops"), atomic_load(&j->st.cpu_ops));
+	}
+	if (!j->reg.base)
+		return;
+	if (j->backing->measure)
+		j->backing->measure(j, end);
+	else
+		backing_census_evidence(j, end);
 }
 
 int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
@@ -97,6 +144,15 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	j->scratch.fd = -1;
 	j->wl = workload_find(cfg->workload);
 	j->backing = backing_find(cfg->backing);
+	j->caps = caps_effective(j->backing->caps, cfg->mlock);
+	evidence_init(&j->ev);
+	pthread_rwlockattr_t la;
+
+	/* Writer-preferring: an mremap must not starve behind back-to-back readers. */
+	pthread_rwlockattr_init(&la);
+	pthread_rwlockattr_setkind_np(&la, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&j->maplock, &la);
+	pthread_rwlockattr_destroy(&la);
 	j->nworkers = cfg->threads;
 	j->workers = calloc(j->nworkers, sizeof(*j->workers));
 	if (!j->workers)
@@ -106,8 +162,10 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 			 (unsigned long long)cfg->size, cfg->block_size, cfg->threads);
 		return -EINVAL;
 	}
-	int ret = setup_memory(j, run->rc->scratch, why, len);
+	int ret = prepare_faults(j, why, len);
 
+	if (!ret)
+		ret = setup_memory(j, run->rc->scratch, why, len);
 	if (ret)
 		return ret;
 	split_work(j);
@@ -125,7 +183,9 @@ static void *worker_main(void *arg)
 		goto out;
 	}
 	while (!run_stopping(j->run)) {
+		pthread_rwlock_rdlock(&j->maplock);
 		ret = j->wl->run_iter(w);
+		pthread_rwlock_unlock(&j->maplock);
 		if (ret) {
 			snprintf(w->errmsg, sizeof(w->errmsg), "worker %u: %s", w->id,
 				 strerror(-ret));
@@ -175,8 +235,7 @@ void job_join(struct job *j)
 			pthread_join(j->workers[i].thread, NULL);
 	if (j->scrub_started)
 		pthread_join(j->scrub_thread, NULL);
-	if (j->reg.base)
-		backing_thp_bytes(&j->reg, &j->ev.thp_bytes_end);
+	job_measure(j, true);
 }
 
 void job_teardown(struct job *j)
@@ -188,7 +247,7 @@ void job_teardown(struct job *j)
 		scratch_close(&j->scratch);
 	oracle_destroy(&j->oracle);
 	if (j->reg.base)
-		j->backing->unmap(&j->reg);
+		j->backing->unmap(j);
 	free(j->workers);
 	j->workers = NULL;
 }

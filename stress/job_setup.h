@@ -11,5 +11,7 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 int job_start(struct job *j);
 void job_join(struct job *j);
 void job_teardown(struct job *j);
+/* Record the backing's evidence now (start: after setup; end: after join). */
+void job_measure(struct job *j, bool end);
 
 #endif

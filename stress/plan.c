@@ -6,10 +6,13 @@
  * or, with --allow-missing, dropped and reported as unavailable.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "backing.h"
+#include "caps.h"
 #include "fault.h"
 #include "plan.h"
 #include "scratch.h"
@@ -37,12 +40,13 @@ int plan_check_names(const struct run_config *rc, char *err, size_t len)
 	for (unsigned int i = 0; i < rc->njobs; i++) {
 		const struct job_config *c = &rc->jobs[i];
 
-		if (!workload_find(c->workload))
+		if (!workload_find(c->workload) && strcmp(c->workload, CFG_ALL))
 			return unknown(c, "workload", c->workload, err, len);
-		if (!backing_find(c->backing))
+		if (!backing_find(c->backing) && strcmp(c->backing, CFG_ALL))
 			return unknown(c, "backing", c->backing, err, len);
 		for (unsigned int k = 0; k < c->nfaults; k++)
-			if (!fault_find(c->faults[k]))
+			if (!fault_find(c->faults[k]) &&
+			    (strcmp(c->faults[k], CFG_EACH) || c->nfaults > 1))
 				return unknown(c, "faults", c->faults[k], err, len);
 	}
 	if (rc->plant[0] && (vclass_from_name(rc->plant) <= 0)) {
@@ -55,10 +59,139 @@ int plan_check_names(const struct run_config *rc, char *err, size_t len)
 
 bool plan_needs_scratch(const struct run_config *rc)
 {
-	for (unsigned int i = 0; i < rc->njobs; i++)
-		if (workload_find(rc->jobs[i].workload)->flags & WL_NEEDS_SCRATCH)
+	for (unsigned int i = 0; i < rc->njobs; i++) {
+		const struct workload_ops *wl = workload_find(rc->jobs[i].workload);
+
+		if (!wl || (wl->flags & WL_NEEDS_SCRATCH))
 			return true;
+	}
 	return false;
+}
+
+static void not_run(struct run_ctx *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void not_run(struct run_ctx *run, const char *fmt, ...)
+{
+	char buf[320], **grown;
+	va_list ap;
+
+	run->not_run_total++;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	grown = realloc(run->not_run, (run->nnot_run + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	run->not_run = grown;
+	run->not_run[run->nnot_run] = strdup(buf);
+	if (run->not_run[run->nnot_run])
+		run->nnot_run++;
+}
+
+/* Why @wl x @bk x @f cannot run here, or NULL. */
+static const char *combo_why(const struct workload_ops *wl, const struct backing_ops *bk,
+			     const struct fault_ops *f, bool mlock, char *buf, size_t len)
+{
+	const char *no = wl->probe ? wl->probe() : NULL;
+
+	if (!no && bk->probe)
+		no = bk->probe();
+	if (!no && f && f->probe)
+		no = f->probe();
+	if (no) {
+		snprintf(buf, len, "unavailable: %s", no);
+		return buf;
+	}
+	return compat_check(wl, bk, caps_effective(bk->caps, mlock), f, buf, len);
+}
+
+static int add_combo(struct run_ctx *run, struct job_config *out, unsigned int *n,
+		     const struct job_config *c, const struct workload_ops *wl,
+		     const struct backing_ops *bk, const struct fault_ops *f)
+{
+	char why[256];
+	struct job_config *j;
+
+	if (combo_why(wl, bk, f, c->mlock, why, sizeof(why))) {
+		not_run(run, "%s/%s/%s: %s", wl->name, bk->name, f ? f->name : "-", why);
+		return 0;
+	}
+	if (*n == CFG_MAX_JOBS)
+		return -ENOSPC;
+	j = &out[(*n)++];
+	*j = *c;
+	snprintf(j->workload, sizeof(j->workload), "%s", wl->name);
+	snprintf(j->backing, sizeof(j->backing), "%s", bk->name);
+	snprintf(j->name, sizeof(j->name), "%s/%s/%s", wl->name, bk->name, f ? f->name : "-");
+	if (f) {
+		j->nfaults = 1;
+		snprintf(j->faults[0], sizeof(j->faults[0]), "%s", f->name);
+	}
+	return 0;
+}
+
+static int expand_one(struct run_ctx *run, struct job_config *out, unsigned int *n,
+		      const struct job_config *c)
+{
+	bool each = c->nfaults == 1 && !strcmp(c->faults[0], CFG_EACH);
+	bool all_wl = !strcmp(c->workload, CFG_ALL), all_bk = !strcmp(c->backing, CFG_ALL);
+	int ret = 0;
+
+	for (int w = 0; workload_table[w] && !ret; w++) {
+		const struct workload_ops *wl = workload_table[w];
+
+		if (!all_wl && strcmp(wl->name, c->workload))
+			continue;
+		for (int b = 0; backing_table[b] && !ret; b++) {
+			const struct backing_ops *bk = backing_table[b];
+
+			if (!all_bk && strcmp(bk->name, c->backing))
+				continue;
+			if (!each) {
+				ret = add_combo(run, out, n, c, wl, bk, NULL);
+				if (!ret && c->nfaults)
+					memcpy(out[*n - 1].faults, c->faults, sizeof(c->faults));
+				continue;
+			}
+			for (int k = 0; fault_table[k] && !ret; k++)
+				ret = add_combo(run, out, n, c, wl, bk, fault_table[k]);
+		}
+	}
+	return ret;
+}
+
+int plan_expand(struct run_ctx *run, char *err, size_t len)
+{
+	struct run_config *rc = run->rc;
+	struct job_config *out = calloc(CFG_MAX_JOBS, sizeof(*out));
+	unsigned int n = 0;
+	int ret = 0;
+
+	if (!out)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < rc->njobs && !ret; i++) {
+		const struct job_config *c = &rc->jobs[i];
+		bool each = c->nfaults == 1 && !strcmp(c->faults[0], CFG_EACH);
+
+		if (!each && strcmp(c->workload, CFG_ALL) && strcmp(c->backing, CFG_ALL)) {
+			if (n == CFG_MAX_JOBS)
+				ret = -ENOSPC;
+			else
+				out[n++] = *c;
+			continue;
+		}
+		ret = expand_one(run, out, &n, c);
+	}
+	if (ret == -ENOSPC)
+		snprintf(err, len, "more than %d jobs after expanding 'all' and 'each'",
+			 CFG_MAX_JOBS);
+	if (!ret) {
+		memcpy(rc->jobs, out, n * sizeof(*out));
+		rc->njobs = n;
+	}
+	free(out);
+	return ret;
 }
 
 /* Job @c as it can run here: unavailable faults dropped or the job refused. */
@@ -68,6 +201,8 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 	const struct backing_ops *bk = backing_find(c->backing);
 	const char *no;
 
+	char buf[256];
+
 	no = wl->probe ? wl->probe() : NULL;
 	if (!no && bk->probe)
 		no = bk->probe();
@@ -76,11 +211,19 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 			 c->backing, no);
 		return -ENOTSUP;
 	}
+	no = compat_check(wl, bk, caps_effective(bk->caps, c->mlock), NULL, buf, sizeof(buf));
+	if (no) {
+		snprintf(why, len, "job %s: not applicable: %s", c->name, no);
+		return -ENOTSUP;
+	}
 	j->nfaults = 0;
 	for (unsigned int k = 0; k < c->nfaults; k++) {
 		const struct fault_ops *f = fault_find(c->faults[k]);
 
 		no = f->probe ? f->probe() : NULL;
+		if (!no)
+			no = compat_check(wl, bk, caps_effective(bk->caps, c->mlock), f, buf,
+					  sizeof(buf));
 		if (!no) {
 			j->faults[j->nfaults++].ops = f;
 			continue;

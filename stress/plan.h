@@ -7,6 +7,11 @@
 
 /* Every workload, backing, fault and --plant class named exists. */
 int plan_check_names(const struct run_config *rc, char *err, size_t len);
+/*
+ * Replace jobs that say workload/backing "all" or faults "each" by one job
+ * per available, applicable combination; record the rest in run->not_run.
+ */
+int plan_expand(struct run_ctx *run, char *err, size_t len);
 bool plan_needs_scratch(const struct run_config *rc);
 /* -ENOTSUP with @why when the job cannot run here as asked. */
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len);

@@ -14,6 +14,7 @@
 #include "env.h"
 #include "fault.h"
 #include "run.h"
+#include "backing.h"
 #include "workload.h"
 
 #ifndef PINSTRESS_VERSION
@@ -60,8 +61,8 @@ void report_progress(const struct run_ctx *run, FILE *f, bool tty)
 	for (unsigned int i = 0; i < run->njobs; i++) {
 		ops += ld(&run->jobs[i].st.ops);
 		ver += ld(&run->jobs[i].st.blocks_verified);
-		sw += ld(&run->jobs[i].ev.pages_swapped_out);
-		kids += ld(&run->jobs[i].ev.children_verified);
+		sw += evidence_value(&run->jobs[i].ev, "pages_swapped_out");
+		kids += evidence_value(&run->jobs[i].ev, "children_verified");
 	}
 	fprintf(f, "%s[%5.0fs/%.0fs] ops %llu (%.0f/s) verified %llu swapped %llu children %llu errors %llu%s",
 		tty ? "\r" : "", t, run->duration_s, (unsigned long long)ops, t > 0 ? ops / t : 0.0,
@@ -70,31 +71,53 @@ void report_progress(const struct run_ctx *run, FILE *f, bool tty)
 	fflush(f);
 }
 
+/* "pages_swapped_out=1234 children_verified=20": the proof of every fault. */
+static void proof_str(const struct job *j, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < j->nfaults && n < len; i++) {
+		const char *p = j->faults[i].ops->proof;
+		char key[EV_NAME_LEN];
+		size_t k = p ? strcspn(p, ",") : 0;
+
+		if (!k || k >= sizeof(key))
+			continue;
+		memcpy(key, p, k);
+		key[k] = 0;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s=%llu", n ? " " : "", key,
+				      (unsigned long long)evidence_value(&j->ev, key));
+	}
+}
+
 void report_summary(const struct run_ctx *run, FILE *f)
 {
-	double t = run->duration_s > 0 ? run->duration_s : 1;
-
-	fprintf(f, "\n%-20s %-12s %-7s %-14s %10s %9s %11s %9s %8s %10s %6s\n", "job", "workload",
-		"backing", "faults", "ops", "ops/s", "verified", "swapped", "children", "thp-start",
-		"errors");
+	fprintf(f, "\n%-24s %-11s %-13s %-12s %9s %8s %11s %6s  %s\n", "job", "workload",
+		"backing", "faults", "ops", "ops/s", "verified", "errors", "evidence");
 	for (unsigned int i = 0; i < run->njobs; i++) {
 		const struct job *j = &run->jobs[i];
-		char fl[64];
+		double t = j->active_s > 0 ? j->active_s : 1;
+		char fl[64], pr[160];
 
 		faults_str(j, fl, sizeof(fl));
-		fprintf(f, "%-20s %-12s %-7s %-14s %10llu %9.0f %11llu %9llu %8llu %10llu %6llu\n",
+		proof_str(j, pr, sizeof(pr));
+		fprintf(f, "%-24s %-11s %-13s %-12s %9llu %8.0f %11llu %6llu  %s%s%s\n",
 			j->cfg->name, j->cfg->workload, j->cfg->backing, fl,
 			(unsigned long long)ld(&j->st.ops), ld(&j->st.ops) / t,
 			(unsigned long long)ld(&j->st.blocks_verified),
-			(unsigned long long)ld(&j->ev.pages_swapped_out),
-			(unsigned long long)ld(&j->ev.children_verified),
-			(unsigned long long)j->ev.thp_bytes_start,
-			(unsigned long long)ld(&j->st.errors));
+			(unsigned long long)ld(&j->st.errors), pr,
+			j->unproven[0] ? " UNPROVEN: " : "", j->unproven);
 	}
+	if (run->not_run_total)
+		fprintf(f, "not run: %u combinations (not applicable or unavailable here; see the JSON report)\n",
+			run->not_run_total);
 	if (run->invalid[0])
 		fprintf(f, "invalid: %s\n", run->invalid);
 	if (run->warnings[0])
 		fprintf(f, "warnings: %s\n", run->warnings);
+	if (run->notes[0])
+		fprintf(f, "notes: %s\n", run->notes);
 }
 
 static json_object *jstr(const char *s)
@@ -136,10 +159,37 @@ static json_object *env_json(void)
 	return o;
 }
 
-static json_object *job_json(const struct job *j, double t)
+/* {"counter": value, ...} for a proof list "a,b". */
+static json_object *proof_json(const struct job *j, const char *proof)
+{
+	json_object *o = json_object_new_object();
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", proof ? proof : "");
+	for (char *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save))
+		json_object_object_add(o, k, ju64(evidence_value(&j->ev, k)));
+	return o;
+}
+
+static json_object *fault_json(const struct job *j, const struct fault_inst *f)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", jstr(f->ops->name));
+	json_object_object_add(o, "injections", ju64(ld(&f->count)));
+	json_object_object_add(o, "confirmed", ju64(ld(&f->confirmed)));
+	json_object_object_add(o, "skipped", ju64(ld(&f->skipped)));
+	json_object_object_add(o, "proof", proof_json(j, f->ops->proof));
+	json_object_object_add(o, "error", f->err ? jstr(f->errmsg) : NULL);
+	return o;
+}
+
+static json_object *job_json(const struct job *j)
 {
 	json_object *o = json_object_new_object(), *fl = json_object_new_array();
 	json_object *fc = json_object_new_object(), *ev = json_object_new_object();
+	json_object *fd = json_object_new_array();
+	double t = j->active_s;
 
 	json_object_object_add(o, "name", jstr(j->cfg->name));
 	json_object_object_add(o, "workload", jstr(j->cfg->workload));
@@ -147,6 +197,7 @@ static json_object *job_json(const struct job *j, double t)
 	for (unsigned int i = 0; i < j->nfaults; i++) {
 		json_object_array_add(fl, jstr(j->faults[i].ops->name));
 		json_object_object_add(fc, j->faults[i].ops->name, ju64(ld(&j->faults[i].count)));
+		json_object_array_add(fd, fault_json(j, &j->faults[i]));
 	}
 	json_object_object_add(o, "faults", fl);
 	json_object_object_add(o, "threads", json_object_new_int((int)j->cfg->threads));
@@ -159,14 +210,15 @@ static json_object *job_json(const struct job *j, double t)
 	json_object_object_add(o, "blocks_verified", ju64(ld(&j->st.blocks_verified)));
 	json_object_object_add(o, "scrub_passes", ju64(ld(&j->st.scrub_passes)));
 	json_object_object_add(o, "fault_counts", fc);
-	json_object_object_add(ev, "pages_swapped_out", ju64(ld(&j->ev.pages_swapped_out)));
-	json_object_object_add(ev, "thp_bytes_start", ju64(j->ev.thp_bytes_start));
-	json_object_object_add(ev, "thp_bytes_end", ju64(j->ev.thp_bytes_end));
-	json_object_object_add(ev, "children_verified", ju64(ld(&j->ev.children_verified)));
-	json_object_object_add(ev, "children_failed", ju64(ld(&j->ev.children_failed)));
-	json_object_object_add(ev, "child_blocks_checked", ju64(ld(&j->ev.child_blocks_checked)));
-	json_object_object_add(ev, "child_blocks_written", ju64(ld(&j->ev.child_blocks_written)));
+	json_object_object_add(o, "fault_detail", fd);
+	json_object_object_add(o, "mlock", json_object_new_boolean(j->cfg->mlock));
+	json_object_object_add(o, "active_s", json_object_new_double(t));
+	for (unsigned int i = 0; i < j->ev.n; i++)
+		json_object_object_add(ev, j->ev.slot[i].name, ju64(ld(&j->ev.slot[i].v)));
 	json_object_object_add(o, "evidence", ev);
+	json_object_object_add(o, "backing_proof", proof_json(j, j->backing->proof));
+	json_object_object_add(o, "workload_proof", proof_json(j, j->wl->proof));
+	json_object_object_add(o, "unproven", j->unproven[0] ? jstr(j->unproven) : NULL);
 	json_object_object_add(o, "errors", ju64(ld(&j->st.errors)));
 	json_object_object_add(o, "io_errors", ju64(ld(&j->st.io_errors)));
 	return o;
@@ -221,6 +273,15 @@ static json_object *klog_json(const struct run_ctx *run)
 	return o;
 }
 
+static json_object *not_run_json(const struct run_ctx *run)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < run->nnot_run; i++)
+		json_object_array_add(a, jstr(run->not_run[i]));
+	return a;
+}
+
 static json_object *report_build(const struct run_ctx *run, int code)
 {
 	json_object *o = json_object_new_object(), *jobs = json_object_new_array();
@@ -242,7 +303,7 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(can, "kernel", jstr(run->canary.kernel));
 	json_object_object_add(o, "canary", can);
 	for (unsigned int i = 0; i < run->njobs; i++)
-		json_object_array_add(jobs, job_json(&run->jobs[i], run->duration_s));
+		json_object_array_add(jobs, job_json(&run->jobs[i]));
 	json_object_object_add(o, "jobs", jobs);
 	for (unsigned int i = 0; i < run->nerrs; i++)
 		json_object_array_add(errs, err_json(run, &run->errs[i]));
@@ -251,6 +312,8 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "kernel_log", klog_json(run));
 	json_object_object_add(o, "invalid", run->invalid[0] ? jstr(run->invalid) : NULL);
 	json_object_object_add(o, "warnings", run->warnings[0] ? jstr(run->warnings) : NULL);
+	json_object_object_add(o, "notes", run->notes[0] ? jstr(run->notes) : NULL);
+	json_object_object_add(o, "not_run", not_run_json(run));
 	if (run->plant.cls >= 0)
 		json_object_object_add(o, "plant", plant_json(&run->plant));
 	return o;

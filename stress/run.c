@@ -21,6 +21,7 @@
 #include "plant.h"
 #include "run.h"
 #include "scratch.h"
+#include "tunable.h"
 #include "workload.h"
 
 #define MONITOR_TICK_MS		200
@@ -66,7 +67,7 @@ static void plant_now(struct run_ctx *run)
 static void monitor(struct run_ctx *run, const sigset_t *sigs)
 {
 	bool tty = isatty(STDERR_FILENO);
-	double next_progress = tty ? 1.0 : PROGRESS_EVERY_S;
+	double next_progress = run->round_t0 + (tty ? 1.0 : PROGRESS_EVERY_S);
 	double plant_at = run->duration_s / 3 < 1.0 ? run->duration_s / 3 : 1.0;
 	struct timespec tick = { 0, MONITOR_TICK_MS * 1000000L };
 
@@ -77,10 +78,11 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 		if (sigtimedwait(sigs, &si, &tick) > 0) {
 			run->signal = si.si_signo;
 			fprintf(stderr, "\npinstress: %s, stopping\n", strsignal(si.si_signo));
+			run_stop(run);
 			break;
 		}
 		now = run_elapsed(run);
-		if (now >= run->duration_s)
+		if (now - run->round_t0 >= run->duration_s)
 			break;
 		if (run->plant.cls >= 0 && !run->plant.done && now >= plant_at)
 			plant_now(run);
@@ -94,7 +96,6 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 	}
 	if (tty)
 		fputc('\n', stderr);
-	run_stop(run);
 }
 
 static void job_banner(const struct job *j)
@@ -105,22 +106,19 @@ static void job_banner(const struct job *j)
 	for (unsigned int k = 0; k < j->nfaults; k++)
 		fprintf(stderr, " %s", j->faults[k].ops->name);
 	fprintf(stderr, "%s (THP %llu bytes)\n", j->nfaults ? "" : " none",
-		(unsigned long long)j->ev.thp_bytes_start);
+		(unsigned long long)evidence_value(&j->ev, "thp_bytes_start"));
 }
 
 /*
- * Jobs that cannot run here are refused (invalid run) or, with
- * --allow-missing, skipped and reported; run->jobs holds only the rest.
+ * Set up jobs [first, last) of the plan.  Jobs that cannot run here are
+ * refused (invalid run) or, with --allow-missing, skipped and reported.
  */
-static int setup_jobs(struct run_ctx *run)
+static int setup_round(struct run_ctx *run, unsigned int first, unsigned int last)
 {
 	struct run_config *rc = run->rc;
 	char why[512];
 
-	run->jobs = calloc(rc->njobs, sizeof(*run->jobs));
-	if (!run->jobs)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < rc->njobs; i++) {
+	for (unsigned int i = first; i < last; i++) {
 		struct job *j = &run->jobs[run->njobs];
 		int ret = plan_job(run, j, &rc->jobs[i], why, sizeof(why));
 
@@ -144,22 +142,86 @@ static int setup_jobs(struct run_ctx *run)
 	return 0;
 }
 
-/* Evidence the run itself was sound; problems make it invalid, not clean. */
-static void check_jobs(struct run_ctx *run)
+/* Did every workload, backing and fault of @j leave evidence that it acted? */
+static void check_proof(struct job *j)
 {
-	for (unsigned int i = 0; i < run->njobs; i++) {
-		struct job *j = &run->jobs[i];
+	char miss[EV_NAME_LEN];
+	size_t n = 0;
 
-		for (unsigned int w = 0; w < j->nworkers; w++)
-			if (j->workers[w].err)
-				run_invalid(run, "job %s: %s", j->cfg->name, j->workers[w].errmsg);
-		if (j->st.io_errors)
-			run_invalid(run, "job %s: %llu failed or short reads", j->cfg->name,
-				    (unsigned long long)j->st.io_errors);
-		if (j->ev.children_failed)
-			run_invalid(run, "job %s: %llu fork children did not finish", j->cfg->name,
-				    (unsigned long long)j->ev.children_failed);
+	j->unproven[0] = 0;
+	if (!evidence_proven(&j->ev, j->backing->proof, miss, sizeof(miss)))
+		n += (size_t)snprintf(j->unproven + n, sizeof(j->unproven) - n,
+				      "backing %s: %s = 0", j->backing->name, miss);
+	if (n < sizeof(j->unproven) && !evidence_proven(&j->ev, j->wl->proof, miss, sizeof(miss)))
+		n += (size_t)snprintf(j->unproven + n, sizeof(j->unproven) - n,
+				      "%sworkload %s: %s = 0", n ? ", " : "", j->wl->name, miss);
+	for (unsigned int i = 0; i < j->nfaults && n < sizeof(j->unproven); i++) {
+		const struct fault_ops *f = j->faults[i].ops;
+
+		if (!atomic_load(&j->faults[i].count))
+			n += (size_t)snprintf(j->unproven + n, sizeof(j->unproven) - n,
+					      "%sfault %s: no injection", n ? ", " : "", f->name);
+		else if (!evidence_proven(&j->ev, f->proof, miss, sizeof(miss)))
+			n += (size_t)snprintf(j->unproven + n, sizeof(j->unproven) - n,
+					      "%sfault %s: %s = 0", n ? ", " : "", f->name, miss);
 	}
+}
+
+/* Evidence the run itself was sound; problems make it invalid, not clean. */
+static void check_job(struct run_ctx *run, struct job *j)
+{
+	for (unsigned int w = 0; w < j->nworkers; w++)
+		if (j->workers[w].err)
+			run_invalid(run, "job %s: %s", j->cfg->name, j->workers[w].errmsg);
+	for (unsigned int i = 0; i < j->nfaults; i++)
+		if (j->faults[i].err)
+			run_invalid(run, "job %s: %s", j->cfg->name, j->faults[i].errmsg);
+	if (j->st.io_errors)
+		run_invalid(run, "job %s: %llu failed or short reads", j->cfg->name,
+			    (unsigned long long)j->st.io_errors);
+	if (evidence_value(&j->ev, "children_failed"))
+		run_invalid(run, "job %s: %llu fork children did not finish", j->cfg->name,
+			    (unsigned long long)evidence_value(&j->ev, "children_failed"));
+	/* A run cut short by a corruption or a signal proves nothing either way. */
+	if (atomic_load(&run->aborted))
+		return;
+	check_proof(j);
+	if (j->unproven[0] && !run->rc->allow_no_evidence)
+		run_invalid(run, "job %s: no confirmed effect: %s", j->cfg->name, j->unproven);
+}
+
+/* One round: set up, run for the duration, stop, join, check, tear down. */
+static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int first,
+		      unsigned int last)
+{
+	unsigned int j0 = run->njobs;
+
+	if (!setup_round(run, first, last)) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (first == 0)
+			run->t0 = t;
+		run->round_t0 = run_elapsed(run);
+		for (unsigned int i = j0; i < run->njobs; i++)
+			if (job_start(&run->jobs[i]))
+				run_invalid(run, "job %s: cannot start threads", run->jobs[i].cfg->name);
+		monitor(run, sigs);
+	}
+	atomic_store(&run->stop, true);
+	for (unsigned int i = j0; i < run->njobs; i++) {
+		job_join(&run->jobs[i]);
+		run->jobs[i].active_s = run_elapsed(run) - run->round_t0;
+		if (run->jobs[i].cfg)
+			check_job(run, &run->jobs[i]);
+	}
+	for (unsigned int i = j0; i < run->njobs; i++)
+		if (run->jobs[i].cfg)
+			job_teardown(&run->jobs[i]);
+	if (tunable_restore_all())
+		run_invalid(run, "could not restore every kernel tunable this run changed");
+	if (!atomic_load(&run->aborted) && !run->invalid[0])
+		atomic_store(&run->stop, false);
 }
 
 static int verdict(struct run_ctx *run)
@@ -186,8 +248,9 @@ static void run_canary(struct run_ctx *run)
 		run_invalid(run, "canary not detected: the verifier cannot be trusted");
 }
 
-static int parse(struct run_config *rc, int argc, char **argv)
+static int parse(struct run_ctx *run, int argc, char **argv)
 {
+	struct run_config *rc = run->rc;
 	char err[512];
 	int ret = cfg_init(rc);
 
@@ -200,6 +263,8 @@ static int parse(struct run_config *rc, int argc, char **argv)
 	}
 	if (!ret)
 		ret = plan_check_names(rc, err, sizeof(err));
+	if (!ret)
+		ret = plan_expand(run, err, sizeof(err));
 	if (!ret && !rc->scratch[0]) {
 		const char *env = getenv("PINSTRESS_SCRATCH");
 
@@ -229,15 +294,16 @@ int cmd_run(int argc, char **argv)
 {
 	static struct run_ctx run;
 	struct run_config *rc = calloc(1, sizeof(*rc));
+	unsigned int per, rounds;
 	sigset_t sigs;
 	int code;
 
 	if (!rc)
 		return EXIT_INVALID;
-	code = parse(rc, argc, argv);
+	run.rc = rc;
+	code = parse(&run, argc, argv);
 	if (code >= 0)
 		return code;
-	run.rc = rc;
 	run.duration_s = rc->duration_ms / 1000.0;
 	run.plant.cls = rc->plant[0] ? vclass_from_name(rc->plant) : -1;
 	run.plant.detected_s = -1;
@@ -257,18 +323,19 @@ int cmd_run(int argc, char **argv)
 			  (unsigned long long)rc->seed, rc->profile);
 	if (!rc->no_canary)
 		run_canary(&run);
-	if (!run.invalid[0] && !setup_jobs(&run)) {
-		clock_gettime(CLOCK_MONOTONIC, &run.t0);
-		for (unsigned int i = 0; i < run.njobs; i++)
-			if (job_start(&run.jobs[i]))
-				run_invalid(&run, "job %s: cannot start threads", run.jobs[i].cfg->name);
-		monitor(&run, &sigs);
-	}
+	run.jobs = calloc(rc->njobs ? rc->njobs : 1, sizeof(*run.jobs));
+	if (!run.jobs)
+		run_invalid(&run, "out of memory for %u jobs", rc->njobs);
+	per = rc->parallel ? rc->parallel : rc->njobs;
+	rounds = (rc->njobs + per - 1) / per;
+	if (rounds > 1)
+		fprintf(stderr, "pinstress: %u jobs in %u rounds of up to %u, %.0fs each\n",
+			rc->njobs, rounds, per, run.duration_s);
+	for (unsigned int first = 0; first < rc->njobs && !run.invalid[0] &&
+				     !atomic_load(&run.aborted); first += per)
+		run_round(&run, &sigs, first, first + per < rc->njobs ? first + per : rc->njobs);
 	run_stop(&run);
-	for (unsigned int i = 0; i < run.njobs; i++)
-		job_join(&run.jobs[i]);
 	run.duration_s = run_elapsed(&run);
-	check_jobs(&run);
 	if (run.klog_ok)
 		klog_close(&run.klog);
 	code = verdict(&run);
@@ -276,9 +343,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pinstress: planted damage detected %.3fs after planting\n",
 			run.plant.detected_s - run.plant.at_s);
 	finish(&run, code);
-	for (unsigned int i = 0; i < run.njobs; i++)
-		job_teardown(&run.jobs[i]);
 	free(run.jobs);
+	for (unsigned int i = 0; i < run.nnot_run; i++)
+		free(run.not_run[i]);
+	free(run.not_run);
 	free(rc);
 	return code;
 }

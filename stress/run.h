@@ -62,6 +62,7 @@ struct run_ctx {
 	struct job *jobs;
 	unsigned int njobs;
 	struct timespec t0;
+	double round_t0;		/* run_elapsed() when this round started */
 	double duration_s;
 	_Atomic bool stop;
 	pthread_mutex_t lock;
@@ -74,6 +75,10 @@ struct run_ctx {
 	struct plant_state plant;
 	char invalid[512];		/* why the run is invalid, if it is */
 	char warnings[1024];
+	char notes[1024];		/* expected failures, refusals worth knowing */
+	char **not_run;			/* "wl/bk/fault: why" for combos left out */
+	unsigned int nnot_run, not_run_total;
+	_Atomic bool aborted;		/* stop every round, not just this one */
 	unsigned int jobs_skipped;
 	int signal;			/* the signal that stopped the run, or 0 */
 };

@@ -99,6 +99,7 @@ static void odirect_exit(struct worker *w)
 const struct workload_ops workload_odirect = {
 	.name = "odirect",
 	.version = WORKLOAD_OPS_VERSION,
+	.proof = "kernel_ops",
 	.flags = WL_NEEDS_SCRATCH,
 	.desc = "pread/preadv O_DIRECT from a scratch file into random blocks (short-term pins)",
 	.worker_init = odirect_init,

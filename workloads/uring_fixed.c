@@ -350,7 +350,10 @@ static void uf_exit(struct worker *w)
 const struct workload_ops workload_uring_fixed = {
 	.name = "uring-fixed",
 	.version = WORKLOAD_OPS_VERSION,
+	.proof = "kernel_ops",
 	.flags = WL_NEEDS_SCRATCH | WL_NEEDS_IOURING | WL_PINS_LONGTERM,
+	.refuses = MC_FILE,
+	.refuses_why = "the kernel refuses long-term pins of page-cache pages (io_uring_register: EOPNOTSUPP)",
 	.desc = "IORING_OP_READ_FIXED into the region registered as fixed buffers (long-term pins)",
 	.probe = uf_probe,
 	.worker_init = uf_init,

@@ -7,12 +7,22 @@
 #include "scratch.h"
 #include "workload.h"
 
+extern const struct workload_ops workload_cpu;
 extern const struct workload_ops workload_odirect;
+extern const struct workload_ops workload_procmem;
+extern const struct workload_ops workload_pvm;
+extern const struct workload_ops workload_uring;
 extern const struct workload_ops workload_uring_fixed;
+extern const struct workload_ops workload_vmsplice;
 
 const struct workload_ops *const workload_table[] = {
+	&workload_cpu,
 	&workload_odirect,
+	&workload_procmem,
+	&workload_pvm,
+	&workload_uring,
 	&workload_uring_fixed,
+	&workload_vmsplice,
 	NULL,
 };
 

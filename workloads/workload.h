@@ -7,6 +7,7 @@
 #ifndef PINSTRESS_WORKLOAD_H
 #define PINSTRESS_WORKLOAD_H
 
+#include "caps.h"
 #include "job.h"
 
 #define WORKLOAD_OPS_VERSION 1
@@ -22,6 +23,10 @@ struct workload_ops {
 	unsigned int version;
 	unsigned int flags;
 	const char *desc;
+	unsigned int needs;		/* MC_* the backing must have */
+	unsigned int refuses;		/* MC_* it cannot work on, and why: */
+	const char *refuses_why;
+	const char *proof;		/* evidence counters that must be > 0 */
 	/* NULL if this machine can run it, else why not. */
 	const char *(*probe)(void);
 	/* Per thread: set up (w->priv), do one batch of work, drain and free. */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The census walks pagemap in chunks and reads kpageflags for each PFN. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "census.h"
+#include "pagemap.h"
+
+#define CHUNK 1024
+
+#define F(bit) (1ULL << (bit))
+
+static void count_flags(struct census *c, uint64_t kf)
+{
+	c->anon += !!(kf & F(KPF_ANON));
+	c->shmem += (kf & F(KPF_SWAPBACKED)) && !(kf & F(KPF_ANON));
+	c->file += (kf & F(KPF_MMAP)) && !(kf & (F(KPF_ANON) | F(KPF_SWAPBACKED)));
+	c->thp += !!(kf & F(KPF_THP));
+	c->hugetlb += !!(kf & F(KPF_HUGE));
+	c->ksm += !!(kf & F(KPF_KSM));
+	c->mlocked += !!(kf & F(KPF_MLOCKED));
+	c->dirty += !!(kf & F(KPF_DIRTY));
+	c->zero += !!(kf & F(KPF_ZERO_PAGE));
+}
+
+/* A head page followed by @n tails at consecutive PFNs: a folio of order log2(n). */
+static void note_order(struct census *c, uint64_t n)
+{
+	if (n >= 2 && !(n & (n - 1)))
+		c->orders |= 1u << __builtin_ctzll(n);
+}
+
+struct walk {
+	int kfd;
+	uint64_t head_pfn, run;		/* the large folio being followed */
+};
+
+static void walk_page(struct walk *w, struct census *c, uint64_t pm)
+{
+	uint64_t pfn = pm & PM_PFN_MASK, kf = 0;
+
+	c->soft_dirty += !!(pm & PM_SOFT_DIRTY);
+	if (!(pm & PM_PRESENT)) {
+		c->swapped += !!(pm & PM_SWAP);
+		return;
+	}
+	c->present++;
+	if (pread(w->kfd, &kf, sizeof(kf), (off_t)(pfn * sizeof(kf))) != sizeof(kf))
+		return;
+	count_flags(c, kf);
+	if (kf & F(KPF_COMPOUND_HEAD)) {
+		note_order(c, w->run);
+		w->head_pfn = pfn;
+		w->run = 1;
+	} else if ((kf & F(KPF_COMPOUND_TAIL)) && w->run && pfn == w->head_pfn + w->run) {
+		w->run++;
+	} else {
+		note_order(c, w->run);
+		w->run = 0;
+	}
+}
+
+int census_take(const void *addr, size_t len, struct census *c)
+{
+	size_t psize = (size_t)sysconf(_SC_PAGESIZE), n = len / psize;
+	uint64_t *pm = malloc(CHUNK * sizeof(*pm));
+	struct walk w = { .kfd = -1 };
+	int pfd, ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!pm)
+		return -ENOMEM;
+	pfd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	w.kfd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (pfd < 0 || w.kfd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	c->pages = n;
+	for (size_t i = 0; i < n && !ret; i += CHUNK) {
+		size_t k = n - i < CHUNK ? n - i : CHUNK;
+
+		ret = pagemap_read(pfd, (const uint8_t *)addr + i * psize, k, pm);
+		for (size_t p = 0; p < k && !ret; p++)
+			walk_page(&w, c, pm[p]);
+	}
+	note_order(c, w.run);
+out:
+	if (pfd >= 0)
+		close(pfd);
+	if (w.kfd >= 0)
+		close(w.kfd);
+	free(pm);
+	return ret;
+}
+
+void census_orders_str(uint32_t orders, char *buf, size_t len)
+{
+	size_t psize_kb = (size_t)sysconf(_SC_PAGESIZE) / 1024, n = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (int k = 1; k < 32 && n < len; k++)
+		if (orders & (1u << k))
+			n += (size_t)snprintf(buf + n, len - n, "%s%zuK", n ? "," : "",
+					      psize_kb << k);
+}
+
+int census_pfns(const void *addr, size_t n, uint64_t *pfn)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = pagemap_read(fd, addr, n, pfn);
+	close(fd);
+	for (size_t i = 0; !ret && i < n; i++)
+		pfn[i] = (pfn[i] & PM_PRESENT) ? (pfn[i] & PM_PFN_MASK) : 0;
+	return ret;
+}

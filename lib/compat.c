@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Which workload x backing x fault combinations make sense, and why not. */
+#include <stdio.h>
+
+#include "workload.h"
+#include "backing.h"
+#include "caps.h"
+#include "fault.h"
+
+static const char *const cap_names[MC_NR] = {
+	"private memory",
+	"shared memory",
+	"anonymous private memory",
+	"memory that holds THP/mTHP",
+	"hugetlb memory",
+	"file-backed memory",
+	"swappable memory",
+	"mlocked memory",
+};
+
+const char *caps_name(unsigned int cap)
+{
+	for (int i = 0; i < MC_NR; i++)
+		if (cap == 1u << i)
+			return cap_names[i];
+	return "?";
+}
+
+unsigned int caps_effective(unsigned int caps, int mlock)
+{
+	if (mlock)
+		caps = (caps | MC_MLOCKED) & ~MC_SWAPPABLE;
+	return caps;
+}
+
+static const char *need(const char *who, const char *name, unsigned int needs,
+			unsigned int refuses, unsigned int caps, const char *bk, char *buf,
+			size_t len)
+{
+	unsigned int missing = needs & ~caps, bad = refuses & caps;
+
+	if (missing)
+		snprintf(buf, len, "%s %s needs %s; %s is not", who, name,
+			 caps_name(missing & -missing), bk);
+	else if (bad)
+		snprintf(buf, len, "%s %s cannot act on %s (%s)", who, name,
+			 caps_name(bad & -bad), bk);
+	else
+		return NULL;
+	return buf;
+}
+
+const char *compat_check(const struct workload_ops *wl, const struct backing_ops *bk,
+			 unsigned int caps, const struct fault_ops *f, char *buf, size_t len)
+{
+	const char *no;
+
+	no = need("workload", wl->name, wl->needs, wl->refuses, caps, bk->name, buf, len);
+	if (no && (wl->refuses & caps) && wl->refuses_why)
+		snprintf(buf, len, "workload %s on %s: %s", wl->name, bk->name, wl->refuses_why);
+	if (no || !f)
+		return no;
+	return need("fault", f->name, f->needs, f->refuses, caps, bk->name, buf, len);
+}
