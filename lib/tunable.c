@@ -10,9 +10,12 @@
 
 #include "tunable.h"
 
+/* A saved value, or an undo function when fn is set. */
 struct saved {
 	char path[160];
 	char val[96];
+	int (*fn)(void *arg);
+	void *arg;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -82,7 +85,7 @@ static int write_str(const char *path, const char *val)
 static int save_once(const char *path)
 {
 	for (unsigned int i = 0; i < nsaved; i++)
-		if (!strcmp(saved[i].path, path))
+		if (!saved[i].fn && !strcmp(saved[i].path, path))
 			return 0;
 	if (nsaved == TUNABLE_MAX)
 		return -ENOSPC;
@@ -113,6 +116,25 @@ int tunable_set_u64(const char *path, uint64_t v)
 	return tunable_set(path, buf);
 }
 
+int tunable_poke(const char *path, const char *val)
+{
+	return write_str(path, val);
+}
+
+int tunable_on_restore(int (*fn)(void *arg), void *arg)
+{
+	int ret = -ENOSPC;
+
+	pthread_mutex_lock(&lock);
+	if (nsaved < TUNABLE_MAX) {
+		saved[nsaved] = (struct saved){ .fn = fn, .arg = arg };
+		nsaved++;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
 int tunable_restore_all(void)
 {
 	int failed = 0;
@@ -121,6 +143,10 @@ int tunable_restore_all(void)
 	while (nsaved) {
 		struct saved *s = &saved[--nsaved];
 
+		if (s->fn) {
+			failed += s->fn(s->arg) != 0;
+			continue;
+		}
 		if (write_str(s->path, s->val)) {
 			fprintf(stderr, "pinstress: cannot restore %s to '%s'\n", s->path, s->val);
 			failed++;

@@ -27,6 +27,16 @@ int tunable_set_u64(const char *path, uint64_t v);
  */
 int tunable_read_choice(const char *path, char *buf, size_t len);
 
+/* Write a trigger (compact_memory, drop_caches, memory.reclaim): nothing to save. */
+int tunable_poke(const char *path, const char *val);
+
+/*
+ * Something else to undo with the tunables (unmount what we mounted, leave
+ * a cgroup): @fn(@arg) runs in tunable_restore_all(), newest first, once.
+ * Returns -ENOSPC when the table is full (nothing was changed: don't go on).
+ */
+int tunable_on_restore(int (*fn)(void *arg), void *arg);
+
 /* Put back every saved value, newest first.  Returns how many failed. */
 int tunable_restore_all(void);
 
