@@ -160,6 +160,43 @@ prepare_hugetlb() {
 	say "nr_hugepages $old -> $want (got $got), restored on exit"
 }
 
+# pinstress saves and restores every tunable it changes itself; this is the net under it
+# for a pinstress that was killed (SIGKILL, OOM) before it could: whatever differs from
+# the snapshot taken here is put back, and a debugfs it mounted is unmounted.
+TUNABLES=(
+	/sys/kernel/mm/transparent_hugepage/hugepages-*kB/enabled
+	/sys/kernel/mm/transparent_hugepage/shmem_enabled
+	/sys/kernel/mm/hugepages/hugepages-*kB/nr_hugepages
+	/sys/kernel/mm/ksm/run /sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/ksm/sleep_millisecs
+	/sys/module/zswap/parameters/enabled /sys/module/zswap/parameters/compressor
+)
+
+# The selected word of "always [madvise] never", or the whole value.
+tunable_value() { local v; v=$(<"$1"); [[ $v =~ \[([^]]*)\] ]] && v=${BASH_REMATCH[1]}; echo "$v"; }
+
+tunables_check() { # FILE=VALUE...
+	local kv f v
+	for kv in "$@"; do
+		f=${kv%%=*} v=${kv#*=}
+		[[ -e $f && $(tunable_value "$f") != "$v" ]] && put_back "$f" "$v"
+	done
+	return 0
+}
+
+debugfs_check() {
+	mountpoint -q /sys/kernel/debug && umount /sys/kernel/debug && say "unmounted debugfs"
+	return 0
+}
+
+prepare_tunables() {
+	local f snap=()
+	for f in "${TUNABLES[@]}"; do
+		[[ -r $f ]] && snap+=("$f=$(tunable_value "$f")")
+	done
+	RESTORE+=("tunables_check $(printf '%q ' "${snap[@]}")")
+	mountpoint -q /sys/kernel/debug || RESTORE+=("debugfs_check")
+}
+
 # Sets SCRATCH. $1: a directory the user chose, or empty.
 prepare_scratch() {
 	local dir=${1:-${PINSTRESS_SCRATCH:-}}
@@ -190,6 +227,7 @@ prepare() { # [USER_SCRATCH]
 	prepare_swap
 	prepare_thp
 	prepare_hugetlb
+	prepare_tunables
 }
 
 need_root() {

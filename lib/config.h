@@ -53,6 +53,8 @@ struct run_config {
 	bool allow_missing;
 	char plant[CFG_NAME_LEN];		/* test hook: plant one damaged block */
 	unsigned int parallel;			/* jobs per round, 0: all */
+	char sections[CFG_MAX_FAULTS][CFG_NAME_LEN];	/* --section: jobs to keep */
+	unsigned int nsections;
 	bool allow_no_evidence;
 	struct job_config defaults;		/* [global] job keys */
 	struct job_config jobs[CFG_MAX_JOBS];

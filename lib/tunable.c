@@ -70,7 +70,7 @@ int tunable_read_choice(const char *path, char *buf, size_t len)
 
 static int write_str(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)

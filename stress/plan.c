@@ -106,6 +106,20 @@ static const char *combo_why(const struct workload_ops *wl, const struct backing
 	return compat_check(wl, bk, caps_effective(bk->caps, mlock), f, buf, len);
 }
 
+/* "odirect/thp/fork+pageout": what the job is, as its name. */
+static void combo_name(struct job_config *j)
+{
+	char buf[sizeof(j->name)];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "%s/%s/", j->workload, j->backing);
+
+	for (unsigned int k = 0; k < j->nfaults && n < sizeof(buf); k++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", k ? "+" : "",
+				      j->faults[k]);
+	if (!j->nfaults && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, "-");
+	memcpy(j->name, buf, sizeof(buf));
+}
+
 static int add_combo(struct run_ctx *run, struct job_config *out, unsigned int *n,
 		     const struct job_config *c, const struct workload_ops *wl,
 		     const struct backing_ops *bk, const struct fault_ops *f)
@@ -117,17 +131,25 @@ static int add_combo(struct run_ctx *run, struct job_config *out, unsigned int *
 		not_run(run, "%s/%s/%s: %s", wl->name, bk->name, f ? f->name : "-", why);
 		return 0;
 	}
+	for (unsigned int k = 0; !f && k < c->nfaults; k++) {
+		const struct fault_ops *jf = fault_find(c->faults[k]);
+
+		if (combo_why(wl, bk, jf, c->mlock, why, sizeof(why))) {
+			not_run(run, "%s/%s/%s: %s", wl->name, bk->name, jf->name, why);
+			return 0;
+		}
+	}
 	if (*n == CFG_MAX_JOBS)
 		return -ENOSPC;
 	j = &out[(*n)++];
 	*j = *c;
 	snprintf(j->workload, sizeof(j->workload), "%s", wl->name);
 	snprintf(j->backing, sizeof(j->backing), "%s", bk->name);
-	snprintf(j->name, sizeof(j->name), "%s/%s/%s", wl->name, bk->name, f ? f->name : "-");
 	if (f) {
 		j->nfaults = 1;
 		snprintf(j->faults[0], sizeof(j->faults[0]), "%s", f->name);
 	}
+	combo_name(j);
 	return 0;
 }
 
@@ -150,8 +172,6 @@ static int expand_one(struct run_ctx *run, struct job_config *out, unsigned int 
 				continue;
 			if (!each) {
 				ret = add_combo(run, out, n, c, wl, bk, NULL);
-				if (!ret && c->nfaults)
-					memcpy(out[*n - 1].faults, c->faults, sizeof(c->faults));
 				continue;
 			}
 			for (int k = 0; fault_table[k] && !ret; k++)
@@ -159,6 +179,32 @@ static int expand_one(struct run_ctx *run, struct job_config *out, unsigned int 
 		}
 	}
 	return ret;
+}
+
+static bool section_wanted(const struct run_config *rc, const char *name)
+{
+	if (!rc->nsections)
+		return true;
+	for (unsigned int i = 0; i < rc->nsections; i++)
+		if (!strcmp(rc->sections[i], name))
+			return true;
+	return false;
+}
+
+static int check_sections(const struct run_config *rc, char *err, size_t len)
+{
+	for (unsigned int s = 0; s < rc->nsections; s++) {
+		bool found = false;
+
+		for (unsigned int i = 0; i < rc->njobs && !found; i++)
+			found = !strcmp(rc->jobs[i].name, rc->sections[s]);
+		if (!found) {
+			snprintf(err, len, "--section: no section '%s' in %s", rc->sections[s],
+				 rc->profile[0] ? rc->profile : "the profile");
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 int plan_expand(struct run_ctx *run, char *err, size_t len)
@@ -170,10 +216,13 @@ int plan_expand(struct run_ctx *run, char *err, size_t len)
 
 	if (!out)
 		return -ENOMEM;
+	ret = check_sections(rc, err, len);
 	for (unsigned int i = 0; i < rc->njobs && !ret; i++) {
 		const struct job_config *c = &rc->jobs[i];
 		bool each = c->nfaults == 1 && !strcmp(c->faults[0], CFG_EACH);
 
+		if (!section_wanted(rc, c->name))
+			continue;
 		if (!each && strcmp(c->workload, CFG_ALL) && strcmp(c->backing, CFG_ALL)) {
 			if (n == CFG_MAX_JOBS)
 				ret = -ENOSPC;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# matrix.sh PINSTRESS REPORT_CHECK PROFILE [pinstress run options...]
+# One slice of configs/matrix.ini (a --section, a --workload or a --backing
+# across it): every combination in it runs for real, and report_check
+# asserts each one passed with no error and with evidence > 0 for its
+# workload, its backing and its fault.  Skips (77) only when nothing in the
+# slice can run here, which pinstress says with the reasons.
+set -u
+PS=$1 RC=$2 PROFILE=$3
+shift 3
+. "$(dirname "$0")/lib.sh"
+need_root
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$PS" run -c "$PROFILE" --json "$tmp/report.json" --scratch "$(scratch_dir)" --no-canary "$@" \
+	>"$tmp/out" 2>&1
+rc=$?
+tail -n 60 "$tmp/out"
+"$RC" "$tmp/report.json"
+crc=$?
+[ $crc -eq 77 ] && skip "nothing in this slice can run here"
+[ $rc -eq 0 ] && pass "exit 0" || fail "exit $rc"
+[ $crc -eq 0 ] && pass "every job proven, no errors" || fail "report_check"
+finish
