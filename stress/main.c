@@ -10,7 +10,7 @@
 
 static void list_one(const char *kind, const char *name, const char *desc, const char *no)
 {
-	printf("%-9s %-12s %-13s %s\n", kind, name, no ? "unavailable" : "available",
+	printf("%-9s %-14s %-12s %s\n", kind, name, no ? "unavailable" : "available",
 	       no ? no : desc);
 }
 
@@ -18,7 +18,7 @@ int cmd_list(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("%-9s %-12s %-13s %s\n", "kind", "name", "here", "what / why not");
+	printf("%-9s %-14s %-12s %s\n", "kind", "name", "here", "what / why not");
 	for (int i = 0; workload_table[i]; i++) {
 		const struct workload_ops *w = workload_table[i];
 
