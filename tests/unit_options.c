@@ -265,7 +265,7 @@ static void bad(const char *name, const char *text, int line, const char *key, c
 
 static void test_bad(void)
 {
-	static char many[80 * 24];
+	static char many[(CFG_MAX_JOBS + 1) * 32];
 	char *p = many;
 	int i;
 
