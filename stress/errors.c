@@ -34,9 +34,9 @@ double run_elapsed(const struct run_ctx *run)
 const char *detected_by_name(enum detected_by by)
 {
 	static const char *const n[] = { "completion", "scrub", "child", "prewrite", "fault",
-					 "readback" };
+					 "readback", "pipe" };
 
-	return by <= DET_READBACK ? n[by] : "?";
+	return by <= DET_PIPE ? n[by] : "?";
 }
 
 static const char *kind_name(uint32_t source)
@@ -171,7 +171,8 @@ void run_report_divergence(struct job *j, size_t block, const struct stamp_id *e
 void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *expect,
 			 const struct vfinding *f, enum detected_by by)
 {
-	record(j, block, expect, f, by, true);
+	/* A pipe's copy is not the region's block: no byte offset to name in it. */
+	record(j, block, expect, f, by, by != DET_PIPE);
 }
 
 /* The child's copy of the block is gone: no byte diff, only the classes. */
