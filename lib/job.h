@@ -90,6 +90,7 @@ enum detected_by {
 	DET_PREWRITE,	/* by a writer, before overwriting the block */
 	DET_FAULT,	/* by a fault, checking the blocks it just moved or raced */
 	DET_READBACK,	/* by reading the block back through its pin */
+	DET_PIPE,	/* by draining a pipe holding references to its pages (vmsplice) */
 };
 
 struct workload_ops;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "tags.h"
 
 bool run_stopping(const struct run_ctx *run)
 {
@@ -34,9 +35,9 @@ double run_elapsed(const struct run_ctx *run)
 const char *detected_by_name(enum detected_by by)
 {
 	static const char *const n[] = { "completion", "scrub", "child", "prewrite", "fault",
-					 "readback" };
+					 "readback", "pipe" };
 
-	return by <= DET_READBACK ? n[by] : "?";
+	return by <= DET_PIPE ? n[by] : "?";
 }
 
 static const char *kind_name(uint32_t source)
@@ -105,6 +106,30 @@ bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e)
 	return e->first_diff < run->jobs[e->job].reg.block_size;
 }
 
+size_t err_tags(const struct run_ctx *run, const struct err_rec *e, const struct tag **out,
+		size_t max)
+{
+	const struct job *j = &run->jobs[e->job];
+	const char *faults[CFG_MAX_FAULTS];
+
+	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
+		faults[i] = j->cfg->faults[i];
+	return tags_lookup(j->cfg->workload, j->caps, faults, j->cfg->nfaults, e->cls, out, max);
+}
+
+/* The known bugs this finding looks like, best first. */
+static void print_tags(const struct run_ctx *run, const struct err_rec *e)
+{
+	const struct tag *t[ERR_MAX_TAGS];
+	size_t n = err_tags(run, e, t, ERR_MAX_TAGS);
+	char line[512];
+
+	for (size_t i = 0; i < n; i++) {
+		tag_describe(t[i], line, sizeof(line));
+		fprintf(stderr, "pinstress:   looks like %s\n", line);
+	}
+}
+
 static void print_err(const struct run_ctx *run, const struct err_rec *e)
 {
 	const struct job *j = &run->jobs[e->job];
@@ -121,6 +146,7 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
 		"pinstress:   found    %s%s\n",
 		vclass_name(e->cls), j->cfg->name, j->cfg->workload, j->cfg->backing, e->block,
 		(unsigned long)e->vaddr, e->time_s, detected_by_name(e->by), want, got, diff);
+	print_tags(run, e);
 }
 
 static void record(struct job *j, size_t block, const struct stamp_id *expect,
@@ -171,7 +197,8 @@ void run_report_divergence(struct job *j, size_t block, const struct stamp_id *e
 void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *expect,
 			 const struct vfinding *f, enum detected_by by)
 {
-	record(j, block, expect, f, by, true);
+	/* A pipe's copy is not the region's block: no byte offset to name in it. */
+	record(j, block, expect, f, by, by != DET_PIPE);
 }
 
 /* The child's copy of the block is gone: no byte diff, only the classes. */

@@ -15,6 +15,7 @@
 #include "fault.h"
 #include "run.h"
 #include "backing.h"
+#include "tags.h"
 #include "workload.h"
 
 #ifndef PINSTRESS_VERSION
@@ -224,6 +225,24 @@ static json_object *job_json(const struct job *j)
 	return o;
 }
 
+static json_object *tags_json(const struct run_ctx *run, const struct err_rec *e)
+{
+	const struct tag *t[ERR_MAX_TAGS];
+	size_t n = err_tags(run, e, t, ERR_MAX_TAGS);
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "cve", t[i]->cve ? jstr(t[i]->cve) : NULL);
+		json_object_object_add(o, "commit", t[i]->commit ? jstr(t[i]->commit) : NULL);
+		json_object_object_add(o, "version", jstr(t[i]->version));
+		json_object_object_add(o, "title", jstr(t[i]->title));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
 {
 	json_object *o = json_object_new_object();
@@ -240,6 +259,7 @@ static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
 			       err_first_diff_known(run, e) ? ju64(e->first_diff) : NULL);
 	json_object_object_add(o, "detected_by", jstr(detected_by_name(e->by)));
 	json_object_object_add(o, "time_s", json_object_new_double(e->time_s));
+	json_object_object_add(o, "tags", tags_json(run, e));
 	return o;
 }
 

@@ -39,6 +39,12 @@ struct err_rec {
 	size_t first_diff;		/* byte offset, block_size if unknown */
 };
 
+/* The known bugs (lib/tags.h) a finding looks like: up to @max, best first. */
+#define ERR_MAX_TAGS	3
+struct tag;
+size_t err_tags(const struct run_ctx *run, const struct err_rec *e, const struct tag **out,
+		size_t max);
+
 /* False when the damaged copy was gone before it could be compared (fork child). */
 bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e);
 

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tag table.  Every commit id and release here was checked against
+ * the commit message or a mailing-list/changelog text that quotes it; a
+ * scenario with nothing verified has no row rather than a guessed one.
+ * Rows are scenario -> bug: one fix may appear under several scenarios.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "caps.h"
+#include "classify.h"
+#include "tags.h"
+
+#define PIN_WRITERS	"odirect,uring,uring-fixed"
+#define SWAP_FAULTS	"pageout,reclaim,swapin-race,zswap"
+
+const struct tag tag_table[] = {
+	/* hugetlb_wp() decides reuse by mapcount, not refcount: cow.c XFAIL. */
+	{ "vmsplice", MC_HUGETLB, NULL, VC_LEAK, NULL, NULL, "6.10 (documented, unfixed)",
+	  "hugetlb reuses a COW page by mapcount, so vmsplice (FOLL_GET) references can "
+	  "leak between processes; cow.c flags the vmsplice hugetlb tests XFAIL" },
+	{ "vmsplice", 0, NULL, VC_LEAK, "CVE-2020-29374", "17839856fd58", "5.8",
+	  "gup: document and work around \"COW can break either way\" issue" },
+	{ "vmsplice", 0, NULL, VC_LEAK, NULL, "09854ba94c6a", "5.9",
+	  "mm: do_wp_page() simplification (reuse a COW page only without extra references)" },
+	{ NULL, MC_LARGE, "fork,thp-split", VC_LEAK, "CVE-2020-29368", "c444eb564fb1", "5.8",
+	  "mm: thp: make the THP mapcount atomic against __split_huge_pmd_locked()" },
+	{ NULL, MC_PRIVATE, "fork", VC_LEAK, NULL, "09854ba94c6a", "5.9",
+	  "mm: do_wp_page() simplification (reuse a COW page only without extra references)" },
+	{ PIN_WRITERS, MC_LARGE, "fork", VC_LOST_WRITE, NULL, "d042035eaf5f", "5.9",
+	  "mm/thp: Split huge pmds/puds if they're pinned when fork()" },
+	{ PIN_WRITERS, MC_PRIVATE, "fork", VC_LOST_WRITE, NULL, "70e806e4e645", "5.9",
+	  "mm: Do early cow for pinned pages during fork() for ptes" },
+	{ PIN_WRITERS, MC_SWAPPABLE, SWAP_FAULTS, VC_LOST_WRITE, NULL, "c145e0b47c77", "5.18",
+	  "mm: streamline COW logic in do_swap_page()" },
+	{ PIN_WRITERS, MC_ANON, "fork," SWAP_FAULTS ",migrate,ksm", VC_LOST_WRITE, NULL,
+	  "6c287605fd56", "5.19",
+	  "mm: remember exclusively mapped anonymous pages with PG_anon_exclusive" },
+	{ NULL, MC_ANON, "fork", VC_PIN_DIVERGENCE, NULL, "a7f226604170", "5.19",
+	  "mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page" },
+	{ "uring-fixed", MC_PRIVATE, NULL, VC_PIN_DIVERGENCE, NULL, "84209e87c696", "6.2",
+	  "mm/gup: reliable R/O long-term pinning in COW mappings" },
+	{ "odirect,uring", MC_ANON, "madv-free", VC_ZEROED, NULL, "6c8e2a256915", "5.18",
+	  "mm: fix race between MADV_FREE reclaim and blkdev direct IO read" },
+	{ "uring-fixed", 0, "migrate,compact", -1, NULL, "d1e153fea2a8", "5.13",
+	  "mm/gup: migrate pinned pages out of movable zone" },
+	{ "procmem", MC_LARGE, NULL, -1, "CVE-2017-1000405", "a8f97366452e", "4.15",
+	  "mm, thp: Do not make page table dirty unconditionally in touch_p[mu]d() "
+	  "(huge Dirty COW)" },
+	{ "procmem", 0, NULL, -1, "CVE-2016-5195", "19be0eaffa3a", "4.9",
+	  "mm: remove gup_flags FOLL_WRITE games from __get_user_pages() (Dirty COW)" },
+	{ 0 },
+};
+
+/* @name is one of the comma-separated words of @list. */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncmp(p, name, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int any_fault(const char *list, const char *const *faults, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (in_list(list, faults[i]))
+			return 1;
+	return 0;
+}
+
+/* -1 if @t does not apply; else how specific the match is (higher: better). */
+static int tag_score(const struct tag *t, const char *workload, unsigned int caps,
+		     const char *const *faults, unsigned int nfaults, int cls)
+{
+	int score = 0;
+
+	if (t->workloads) {
+		if (!workload || !in_list(t->workloads, workload))
+			return -1;
+		score += 4;
+	}
+	if (t->caps) {
+		if ((caps & t->caps) != t->caps)
+			return -1;
+		score += 1 + 2 * !!(t->caps & (MC_HUGETLB | MC_LARGE));
+	}
+	if (t->faults) {
+		if (!any_fault(t->faults, faults, nfaults))
+			return -1;
+		score += 2;
+	}
+	if (t->cls >= 0) {
+		if (t->cls != cls)
+			return -1;
+		score += 2;
+	}
+	return score;
+}
+
+size_t tags_lookup(const char *workload, unsigned int caps, const char *const *faults,
+		   unsigned int nfaults, int cls, const struct tag **out, size_t max)
+{
+	int score[16];
+	size_t n = 0;
+
+	if (max > 16)
+		max = 16;
+	for (const struct tag *t = tag_table; t->title; t++) {
+		int s = tag_score(t, workload, caps, faults, nfaults, cls);
+		size_t i;
+
+		if (s < 0)
+			continue;
+		/* Insertion by score; equal scores keep table order. */
+		for (i = n; i > 0 && score[i - 1] < s; i--) {
+			if (i < max) {
+				out[i] = out[i - 1];
+				score[i] = score[i - 1];
+			}
+		}
+		if (i < max) {
+			out[i] = t;
+			score[i] = s;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
+void tag_describe(const struct tag *t, char *buf, size_t len)
+{
+	if (!t->commit)
+		snprintf(buf, len, "a known unfixed case (%s): %s", t->version, t->title);
+	else if (t->cve)
+		snprintf(buf, len, "%s, fixed by %s in %s: %s", t->cve, t->commit, t->version,
+			 t->title);
+	else
+		snprintf(buf, len, "the bug fixed by %s in %s: %s", t->commit, t->version,
+			 t->title);
+}

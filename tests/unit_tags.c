@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit test of the tag lookup: a vmsplice leak names CVE-2020-29374 first,
+ * the same leak on hugetlb names the known unfixed case first, a
+ * fork-after-pin lost write on THP prefers the THP fix, and a finding no
+ * row fits names nothing.  Also: the table itself is well formed.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "caps.h"
+#include "classify.h"
+#include "tags.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                \
+	do {                                                            \
+		if (cond) {                                             \
+			passed++;                                       \
+		} else {                                                \
+			failed++;                                       \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__);     \
+			printf(__VA_ARGS__);                            \
+			printf("\n");                                   \
+		}                                                       \
+	} while (0)
+
+static int has_commit(const struct tag *const *t, size_t n, const char *commit)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i]->commit && !strcmp(t[i]->commit, commit))
+			return 1;
+	return 0;
+}
+
+static void test_table(void)
+{
+	for (const struct tag *t = tag_table; t->title; t++) {
+		size_t len = t->commit ? strlen(t->commit) : 12;
+		int hex = 1;
+
+		for (size_t i = 0; t->commit && i < len; i++)
+			hex &= isxdigit((unsigned char)t->commit[i]) && !isupper(t->commit[i]);
+		CHECK(len == 12 && hex, "'%s': commit is 12 lower-case hex digits", t->title);
+		CHECK(t->version && *t->version, "'%s': has a version", t->title);
+		CHECK(t->workloads || t->faults || t->caps,
+		      "'%s': names a workload, fault or backing, not everything", t->title);
+		CHECK(!t->cve || !strncmp(t->cve, "CVE-", 4), "'%s': CVE id", t->title);
+	}
+}
+
+static void test_lookup(void)
+{
+	static const char *const fork_po[] = { "fork", "pageout" };
+	const struct tag *t[3];
+	char line[512];
+	size_t n;
+
+	/* The vmsplice workload forks by itself: no fault needed for the CVE. */
+	n = tags_lookup("vmsplice", MC_PRIVATE | MC_ANON, NULL, 0, VC_LEAK, t, 3);
+	CHECK(n >= 2 && t[0]->cve && !strcmp(t[0]->cve, "CVE-2020-29374"),
+	      "vmsplice leak on anon: CVE-2020-29374 first (n %zu)", n);
+	CHECK(has_commit(t, n, "09854ba94c6a"), "vmsplice leak: do_wp_page() fix listed");
+	tag_describe(t[0], line, sizeof(line));
+	CHECK(!strcmp(line, "CVE-2020-29374, fixed by 17839856fd58 in 5.8: gup: document and "
+			    "work around \"COW can break either way\" issue"),
+	      "described: %s", line);
+
+	n = tags_lookup("vmsplice", MC_PRIVATE | MC_ANON | MC_HUGETLB, NULL, 0, VC_LEAK, t, 3);
+	CHECK(n == 3 && !t[0]->commit, "vmsplice leak on hugetlb: the unfixed case first");
+	tag_describe(t[0], line, sizeof(line));
+	CHECK(!strncmp(line, "a known unfixed case", 20), "described: %s", line);
+
+	n = tags_lookup("odirect", MC_PRIVATE | MC_ANON | MC_LARGE | MC_SWAPPABLE, fork_po, 2,
+			VC_LOST_WRITE, t, 3);
+	CHECK(n == 3 && !strcmp(t[0]->commit, "d042035eaf5f"),
+	      "odirect lost write on thp under fork: THP split-at-fork fix first");
+	CHECK(has_commit(t, n, "70e806e4e645"), "odirect lost write: early COW fix listed");
+
+	n = tags_lookup("odirect", MC_PRIVATE | MC_ANON, fork_po, 2, VC_LEAK, t, 3);
+	CHECK(n == 1 && !strcmp(t[0]->commit, "09854ba94c6a"),
+	      "parent-side leak under fork on anon: do_wp_page() fix only (n %zu)", n);
+
+	n = tags_lookup("odirect", MC_PRIVATE | MC_ANON, NULL, 0, VC_GARBAGE, t, 3);
+	CHECK(n == 0, "garbage without faults: nothing claimed (n %zu)", n);
+
+	n = tags_lookup("vmsplice", MC_SHARED, NULL, 0, VC_TORN, t, 3);
+	CHECK(n == 0, "torn vmsplice block: no leak tag (n %zu)", n);
+
+	n = tags_lookup("procmem", MC_PRIVATE | MC_LARGE, NULL, 0, VC_MISPLACED, t, 1);
+	CHECK(n == 1 && !strcmp(t[0]->cve, "CVE-2017-1000405"),
+	      "procmem on thp, max 1: huge Dirty COW first");
+}
+
+int main(void)
+{
+	test_table();
+	test_lookup();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
