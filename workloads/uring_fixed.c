@@ -161,7 +161,8 @@ static int ring_init(struct worker *w, bool fixed)
 	w->priv = p;
 	p->drain = -1;
 	p->fixed = fixed;
-	p->ev_readbacks = job_ev(w->job, "pin_readbacks");
+	if (fixed)
+		p->ev_readbacks = job_ev(w->job, "pin_readbacks");
 	ret = io_uring_queue_init(2 * w->job->cfg->iodepth + 2, &p->ring, 0);
 	if (ret)
 		return ret;
