@@ -60,14 +60,15 @@ bool job_verify_owned(struct job *j, size_t b, enum detected_by by)
 	return false;
 }
 
-void job_finish_write(struct job *j, size_t b, bool kernel)
+bool job_finish_write(struct job *j, size_t b, bool kernel)
 {
 	if (!job_verify_owned(j, b, DET_COMPLETION))
-		return;
+		return false;
 	atomic_fetch_add_explicit(&j->st.ops, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(kernel ? &j->st.kernel_ops : &j->st.cpu_ops, 1,
 				  memory_order_relaxed);
 	oracle_release(&j->oracle, b, true);
+	return true;
 }
 
 int job_cpu_write(struct worker *w, size_t b)
@@ -140,6 +141,11 @@ void job_release_blocks(struct job *j, size_t b0, size_t b1, bool verify)
 	for (size_t b = b0; b < b1; b++) {
 		if (verify && !job_verify_owned(j, b, DET_FAULT))
 			continue;	/* reported and marked bad */
-		oracle_release(&j->oracle, b, false);
+		/*
+		 * Bump seq although nothing was written: a fork taken while the
+		 * fault held the pages (read-only, moved) must not count them
+		 * as stable, or the child would write into a read-only copy.
+		 */
+		oracle_release(&j->oracle, b, true);
 	}
 }

@@ -150,6 +150,23 @@ out:
 	return c;
 }
 
+enum vclass classify_readback(const void *copy, size_t bs, uint64_t seed,
+			      const struct stamp_id *expect, struct vfinding *out)
+{
+	struct vfinding tmp;
+
+	if (!out)
+		out = &tmp;
+	if (stamp_matches(copy, bs, seed, expect)) {
+		memset(out, 0, sizeof(*out));
+		return VC_OK;
+	}
+	/* Whatever the copy looks like, the region held @expect: the pin saw another page. */
+	classify_block(copy, bs, seed, expect, SIDE_PARENT, out);
+	out->cls = VC_PIN_DIVERGENCE;
+	return VC_PIN_DIVERGENCE;
+}
+
 size_t classify_first_diff(const void *blk, size_t bs, uint64_t seed,
 			   const struct stamp_id *expect, void *scratch)
 {

@@ -53,6 +53,16 @@ enum vclass classify_block(const void *blk, size_t bs, uint64_t seed,
 			   const struct stamp_id *expect, enum vside side,
 			   struct vfinding *out);
 
+/*
+ * A block read back through its pin (written out with WRITE_FIXED or an
+ * O_DIRECT pwrite from the region, then read from the file) against
+ * @expect, which the caller has checked the region itself holds.  VC_OK
+ * if the copy equals it; else VC_PIN_DIVERGENCE, with @out->found (and
+ * found_valid) decoded from the copy: what the pinned page held.
+ */
+enum vclass classify_readback(const void *copy, size_t bs, uint64_t seed,
+			      const struct stamp_id *expect, struct vfinding *out);
+
 /* Offset of the first byte that differs from the expected stamp; bs if none. */
 size_t classify_first_diff(const void *blk, size_t bs, uint64_t seed,
 			   const struct stamp_id *expect, void *scratch);

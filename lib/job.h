@@ -156,7 +156,8 @@ void run_note(struct run_ctx *run, const char *fmt, ...) __attribute__((format(p
 bool job_claim_random(struct worker *w, size_t *block);
 int job_cpu_write(struct worker *w, size_t b);
 bool job_verify_owned(struct job *j, size_t b, enum detected_by by);
-void job_finish_write(struct job *j, size_t b, bool kernel);
+/* Verify and release a written block; false if it was reported (and marked bad). */
+bool job_finish_write(struct job *j, size_t b, bool kernel);
 void job_abort_write(struct worker *w, size_t b);
 int job_init_region(struct job *j);
 

@@ -9,6 +9,10 @@
  *   stays pinned after MADV_DONTNEED zaps it from the page tables, so a
  *   later READ_FIXED lands in the old page while the process sees a fresh
  *   zero page (-> zeroed) or whatever it wrote there since (-> lost-write).
+ *   dontneed-fixed-divergence is the other direction: the process stores
+ *   new stamps into the fresh pages, WRITE_FIXED writes the blocks out from
+ *   the old pinned pages and the copy read back from the file differs from
+ *   the region (-> pin-divergence, the pin readback check of the workloads).
  */
 #include <errno.h>
 #include <liburing.h>
@@ -82,15 +86,20 @@ static void run_planted(uint64_t seed, bool verbose, struct canary_result *res)
 	}
 }
 
-static int read_fixed_all(struct io_uring *ring, int fd, uint8_t *buf)
+/* Every block through registered buffer 0: READ_FIXED into it, or WRITE_FIXED from it. */
+static int rw_fixed_all(struct io_uring *ring, int fd, uint8_t *buf, bool write)
 {
 	struct io_uring_cqe *cqe;
 
 	for (int b = 0; b < CANARY_BLOCKS; b++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
-		io_uring_prep_read_fixed(sqe, fd, buf + b * CANARY_BS, CANARY_BS,
-					 (off_t)b * CANARY_BS, 0);
+		if (write)
+			io_uring_prep_write_fixed(sqe, fd, buf + b * CANARY_BS, CANARY_BS,
+						  (off_t)b * CANARY_BS, 0);
+		else
+			io_uring_prep_read_fixed(sqe, fd, buf + b * CANARY_BS, CANARY_BS,
+						 (off_t)b * CANARY_BS, 0);
 	}
 	if (io_uring_submit(ring) != CANARY_BLOCKS)
 		return -EIO;
@@ -135,9 +144,48 @@ static void stamp_all(uint8_t *buf, uint64_t seed, uint32_t kind, uint64_t gen)
 	}
 }
 
-/* Count the blocks classified @want after the scenario; -errno if it could not run. */
-static int dontneed_fixed(const char *dir, uint64_t seed, bool stale, enum vclass want)
+/*
+ * Read every block of the file back into a private buffer and count those
+ * the readback check calls @want, against the region's CPU-written stamps.
+ */
+static int readback_all(int fd, const uint8_t *buf, uint64_t seed, enum vclass want)
 {
+	void *copy;
+	int hits = 0;
+
+	if (posix_memalign(&copy, 4096, CANARY_BS))
+		return -ENOMEM;
+	for (int b = 0; b < CANARY_BLOCKS; b++) {
+		struct stamp_id id = { 1, SRC_MAKE(SRC_CPU, 0), (uint64_t)b, 2 };
+		struct stamp_id old = { 1, SRC_MAKE(SRC_INIT, 0), (uint64_t)b, 1 };
+		struct vfinding f;
+
+		if (pread(fd, copy, CANARY_BS, (off_t)b * CANARY_BS) != CANARY_BS) {
+			free(copy);
+			return -EIO;
+		}
+		/* As in the workloads: the region must hold the expectation itself. */
+		if (!stamp_matches(buf + b * CANARY_BS, CANARY_BS, seed, &id))
+			continue;
+		/* ...and the copy must be the old page the pin still points at. */
+		if (classify_readback(copy, CANARY_BS, seed, &id, &f) == want &&
+		    f.found_valid && stamp_id_equal(&f.found, &old))
+			hits++;
+	}
+	free(copy);
+	return hits;
+}
+
+enum dn_mode {
+	DN_ZERO,	/* READ_FIXED after DONTNEED: the process sees zeros */
+	DN_STALE,	/* the same after the process wrote its own data there */
+	DN_WRITEOUT,	/* WRITE_FIXED after the process wrote: the copy is the old page */
+};
+
+/* Count the blocks classified @want after the scenario; -errno if it could not run. */
+static int dontneed_fixed(const char *dir, uint64_t seed, enum dn_mode mode, enum vclass want)
+{
+	bool stale = mode != DN_ZERO;
 	size_t len = CANARY_BLOCKS * CANARY_BS;
 	struct scratch sc = { .fd = -1 };
 	struct io_uring ring;
@@ -164,9 +212,19 @@ static int dontneed_fixed(const char *dir, uint64_t seed, bool stale, enum vclas
 	madvise(buf, len, MADV_DONTNEED);
 	if (stale)
 		stamp_all(buf, seed, SRC_CPU, 2);
+	if (mode == DN_WRITEOUT) {
+		ret = rw_fixed_all(&ring, sc.fd, buf, true);
+		if (!ret)
+			hits = readback_all(sc.fd, buf, seed, want);
+		if (hits < 0) {
+			ret = hits;
+			hits = 0;
+		}
+		goto out_scratch;
+	}
 	ret = stage_file(sc.fd, seed, stale ? 3 : 2);
 	if (!ret)
-		ret = read_fixed_all(&ring, sc.fd, buf);
+		ret = rw_fixed_all(&ring, sc.fd, buf, false);
 	for (int b = 0; !ret && b < CANARY_BLOCKS; b++) {
 		struct stamp_id id = { 1, SRC_MAKE(SRC_FILE, (uint32_t)b), (uint64_t)b,
 				       stale ? 3 : 2 };
@@ -174,6 +232,7 @@ static int dontneed_fixed(const char *dir, uint64_t seed, bool stale, enum vclas
 		hits += classify_block(buf + b * CANARY_BS, CANARY_BS, seed, &id, SIDE_PARENT,
 				       NULL) == want;
 	}
+out_scratch:
 	scratch_close(&sc);
 out_ring:
 	io_uring_queue_exit(&ring);
@@ -186,16 +245,17 @@ static void run_kernel(const char *dir, uint64_t seed, bool verbose, struct cana
 {
 	static const struct {
 		const char *name;
-		bool stale;
+		enum dn_mode mode;
 		enum vclass want;
 	} cases[] = {
-		{ "dontneed-fixed-zero", false, VC_ZEROED },
-		{ "dontneed-fixed-stale", true, VC_LOST_WRITE },
+		{ "dontneed-fixed-zero", DN_ZERO, VC_ZEROED },
+		{ "dontneed-fixed-stale", DN_STALE, VC_LOST_WRITE },
+		{ "dontneed-fixed-divergence", DN_WRITEOUT, VC_PIN_DIVERGENCE },
 	};
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int hits = dontneed_fixed(dir, seed, cases[i].stale, cases[i].want);
+		int hits = dontneed_fixed(dir, seed, cases[i].mode, cases[i].want);
 		char detail[128];
 
 		if (hits < 0)

@@ -14,5 +14,7 @@ echo "$out" | grep -q '^canary dontneed-fixed-zero .*detected: 16/16 blocks clas
 	pass "kernel canary: zeroed" || fail "kernel canary zeroed not detected"
 echo "$out" | grep -q '^canary dontneed-fixed-stale .*detected: 16/16 blocks classified lost-write' &&
 	pass "kernel canary: lost-write" || fail "kernel canary lost-write not detected"
+echo "$out" | grep -q '^canary dontneed-fixed-divergence .*detected: 16/16 blocks classified pin-divergence' &&
+	pass "kernel canary: pin-divergence" || fail "kernel canary pin-divergence not detected"
 echo "$out" | grep -qE '^[0-9]+ passed, 0 failed$' && pass "no canary failed" || fail "a canary failed"
 finish

@@ -124,6 +124,7 @@ static void test_special(size_t bs)
 	free(blk);
 }
 
+<<<<<<< HEAD
 /*
  * The vmsplice workload's pipe checks: (a) the child's reference, compared
  * from the child's side, holds the parent's next CPU write; (b) the
@@ -155,6 +156,35 @@ static void test_pipe_leak(size_t bs)
 	      classify_block(blk, bs, seed, &old, SIDE_PARENT, NULL) == VC_OK,
 	      "bs %zu: the spliced view itself is ok from both sides", bs);
 	free(blk);
+=======
+/* A copy read back through the pin: equal is ok, anything else is pin-divergence. */
+static void test_readback(size_t bs)
+{
+	struct stamp_id id = { 3, SRC_MAKE(SRC_CPU, 1), 42, 7 }, old = id;
+	uint8_t *copy = malloc(bs);
+	struct vfinding f;
+
+	stamp_fill(copy, bs, seed, &id);
+	CHECK(classify_readback(copy, bs, seed, &id, &f) == VC_OK && f.cls == VC_OK,
+	      "bs %zu: equal readback is ok", bs);
+	/* The pin still points at the page of an older write. */
+	old.gen = 5;
+	old.source = SRC_MAKE(SRC_FILE, 2);
+	stamp_fill(copy, bs, seed, &old);
+	CHECK(classify_readback(copy, bs, seed, &id, &f) == VC_PIN_DIVERGENCE &&
+	      f.cls == VC_PIN_DIVERGENCE && f.found_valid && stamp_id_equal(&f.found, &old),
+	      "bs %zu: old page through the pin is pin-divergence, found decoded", bs);
+	/* A fresh zero page behind the pin: still the pin's, nothing to decode. */
+	memset(copy, 0, bs);
+	CHECK(classify_readback(copy, bs, seed, &id, &f) == VC_PIN_DIVERGENCE && !f.found_valid,
+	      "bs %zu: zero readback is pin-divergence without a stamp", bs);
+	/* One flipped payload byte is enough. */
+	stamp_fill(copy, bs, seed, &id);
+	copy[bs - 1] ^= 0x40;
+	CHECK(classify_readback(copy, bs, seed, &id, NULL) == VC_PIN_DIVERGENCE,
+	      "bs %zu: one flipped byte is pin-divergence", bs);
+	free(copy);
+>>>>>>> wt-A
 }
 
 static void test_oracle(void)
@@ -207,7 +237,11 @@ int main(void)
 		test_planted(sizes[s], VC_ZEROED, SIDE_CHILD);
 		test_planted(sizes[s], VC_LOST_WRITE, SIDE_CHILD);
 		test_special(sizes[s]);
+<<<<<<< HEAD
 		test_pipe_leak(sizes[s]);
+=======
+		test_readback(sizes[s]);
+>>>>>>> wt-A
 	}
 	test_oracle();
 	CHECK(vclass_from_name("lost-write") == VC_LOST_WRITE, "class names round trip");

@@ -5,7 +5,12 @@
  * (FOLL_PIN via iov_iter_extract_pages) and the block must hold the slot's
  * stamp when the syscall returns.  A share of writes are plain stores, so
  * the process's own write faults (COW after fork, unshare after swap-in)
- * hit the same pages.  Target: fs/iomap/direct-io.c, mm/gup.c.
+ * hit the same pages.
+ *
+ * One claimed block in WL_READBACK_EVERY goes the other way: an O_DIRECT
+ * pwrite from the region (a read-only pin) to a scratch slot, read back into
+ * a private buffer, must equal what the region holds (pin-divergence if not).
+ * Target: fs/iomap/direct-io.c, mm/gup.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +22,7 @@
 
 struct odirect_priv {
 	void *bounce;
+	_Atomic uint64_t *ev_readbacks;
 };
 
 static int odirect_init(struct worker *w)
@@ -29,6 +35,7 @@ static int odirect_init(struct worker *w)
 		free(p);
 		return -ENOMEM;
 	}
+	p->ev_readbacks = job_ev(w->job, "pin_readbacks");
 	w->priv = p;
 	return 0;
 }
@@ -48,12 +55,17 @@ static ssize_t read_block(struct worker *w, uint8_t *dst, size_t bs, off_t off)
 	return preadv(fd, iov, 2, off);
 }
 
+static size_t pick_slot(struct worker *w)
+{
+	return w->slot_lo + rng_below(&w->rng, w->slot_hi - w->slot_lo);
+}
+
 static int kernel_write(struct worker *w, size_t b)
 {
 	struct odirect_priv *p = w->priv;
 	struct job *j = w->job;
 	size_t bs = j->reg.block_size;
-	size_t slot = w->slot_lo + rng_below(&w->rng, w->slot_hi - w->slot_lo);
+	size_t slot = pick_slot(w);
 	struct stamp_id id;
 	ssize_t n;
 
@@ -70,14 +82,29 @@ static int kernel_write(struct worker *w, size_t b)
 	return 0;
 }
 
+/* Write @b out through a short-term read pin of the region and check the copy. */
+static void readback(struct worker *w, size_t b)
+{
+	struct odirect_priv *p = w->priv;
+	struct job *j = w->job;
+	size_t bs = j->reg.block_size, slot = pick_slot(w);
+	ssize_t n;
+
+	n = pwrite(j->scratch.fd, region_block(&j->reg, b), bs, scratch_off(&j->scratch, slot));
+	workload_pin_readback(w, b, slot, p->bounce, n, p->ev_readbacks);
+}
+
 static int odirect_iter(struct worker *w)
 {
+	struct job *j = w->job;
 	size_t b;
 
 	for (int i = 0; i < 16; i++) {
 		if (!job_claim_random(w, &b))
 			continue;
-		if (rng_percent(&w->rng, w->job->cfg->cpu_share))
+		if (oracle_defined(&j->oracle, b) && !rng_below(&w->rng, WL_READBACK_EVERY))
+			readback(w, b);
+		else if (rng_percent(&w->rng, j->cfg->cpu_share))
 			job_cpu_write(w, b);
 		else
 			kernel_write(w, b);
@@ -99,7 +126,7 @@ static void odirect_exit(struct worker *w)
 const struct workload_ops workload_odirect = {
 	.name = "odirect",
 	.version = WORKLOAD_OPS_VERSION,
-	.proof = "kernel_ops",
+	.proof = "kernel_ops,pin_readbacks",
 	.flags = WL_NEEDS_SCRATCH,
 	.desc = "pread/preadv O_DIRECT from a scratch file into random blocks (short-term pins)",
 	.worker_init = odirect_init,

@@ -11,8 +11,18 @@
  * pageout can reach them and re-registration pins pages that were swapped,
  * migrated or COW-shared meanwhile.  Unregistered chunks are read with
  * plain IORING_OP_READ (short-term pins).
+ *
+ * One claimed block in WL_READBACK_EVERY of a registered chunk goes the
+ * other way: IORING_OP_WRITE_FIXED from the registered buffer to a scratch
+ * slot, read back with O_DIRECT into a private buffer, must equal what the
+ * region holds.  If not, the long-term pin and the mapping point at
+ * different pages (pin-divergence).
+ *
+ * uring: the same ring code with no registration at all: every read is an
+ * IORING_OP_READ, pinned for its duration only (io_import_iovec ->
+ * iov_iter_extract_pages), linked behind the WRITE that stages its slot.
  * Target: io_uring/rsrc.c (io_sqe_buffer_register, io_coalesce_buffer),
- * mm/gup.c (FOLL_LONGTERM), fork of pinned anon memory.
+ * io_uring/rw.c, mm/gup.c (FOLL_LONGTERM), fork of pinned anon memory.
  */
 #include <errno.h>
 #include <liburing.h>
@@ -31,9 +41,11 @@
 struct uf_entry {
 	size_t block;
 	size_t slot;
-	unsigned int chunk;
-	int pending;		/* CQEs still expected: write + read */
+	int chunk;		/* registered chunk it uses, or -1 */
+	int pending;		/* CQEs still expected: write + read, or the write-out */
 	bool ok;
+	bool readback;		/* a WRITE_FIXED write-out of the block, to read back */
+	int res;		/* the write-out's result */
 	void *bounce;
 };
 
@@ -48,6 +60,8 @@ struct uf_chunk {
 struct uf_priv {
 	struct io_uring ring;
 	bool ring_ok;
+	bool fixed;		/* uring-fixed: the region is registered in chunks */
+	_Atomic uint64_t *ev_readbacks;
 	struct uf_entry *ents;
 	unsigned int *free_ents;
 	unsigned int nfree;
@@ -137,7 +151,7 @@ static int setup_entries(struct worker *w, struct uf_priv *p)
 	return 0;
 }
 
-static int uf_init(struct worker *w)
+static int ring_init(struct worker *w, bool fixed)
 {
 	struct uf_priv *p = calloc(1, sizeof(*p));
 	int ret;
@@ -146,12 +160,27 @@ static int uf_init(struct worker *w)
 		return -ENOMEM;
 	w->priv = p;
 	p->drain = -1;
+	p->fixed = fixed;
+	if (fixed)
+		p->ev_readbacks = job_ev(w->job, "pin_readbacks");
 	ret = io_uring_queue_init(2 * w->job->cfg->iodepth + 2, &p->ring, 0);
 	if (ret)
 		return ret;
 	p->ring_ok = true;
 	ret = setup_entries(w, p);
-	return ret ? ret : setup_chunks(w, p);
+	if (ret || !fixed)
+		return ret;
+	return setup_chunks(w, p);
+}
+
+static int uf_init(struct worker *w)
+{
+	return ring_init(w, true);
+}
+
+static int uring_init(struct worker *w)
+{
+	return ring_init(w, false);
 }
 
 static size_t pick_slot(struct worker *w, struct uf_priv *p)
@@ -166,21 +195,50 @@ static size_t pick_slot(struct worker *w, struct uf_priv *p)
 	return w->slot_lo + s;
 }
 
-static void submit_pair(struct worker *w, struct uf_priv *p, size_t b, unsigned int c)
+/* Take a free entry for block @b in chunk @c (-1: none) with a free slot. */
+static unsigned int take_entry(struct worker *w, struct uf_priv *p, size_t b, int c,
+			       int pending)
+{
+	unsigned int e = p->free_ents[--p->nfree];
+	struct uf_entry *ent = &p->ents[e];
+
+	ent->block = b;
+	ent->chunk = c;
+	ent->slot = pick_slot(w, p);
+	ent->pending = pending;
+	ent->ok = true;
+	ent->readback = false;
+	if (c >= 0)
+		p->chunks[c].inflight++;
+	p->inflight++;
+	return e;
+}
+
+/* Write @b out from its registered buffer (a read through the long-term pin). */
+static void submit_readback(struct worker *w, struct uf_priv *p, size_t b, int c)
+{
+	struct job *j = w->job;
+	unsigned int e = take_entry(w, p, b, c, 1);
+	struct uf_entry *ent = &p->ents[e];
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&p->ring);
+
+	ent->readback = true;
+	io_uring_prep_write_fixed(sqe, j->scratch.fd, region_block(&j->reg, b),
+				  (unsigned int)j->reg.block_size,
+				  scratch_off(&j->scratch, ent->slot), c);
+	io_uring_sqe_set_data64(sqe, e);
+}
+
+static void submit_pair(struct worker *w, struct uf_priv *p, size_t b, int c)
 {
 	struct job *j = w->job;
 	size_t bs = j->reg.block_size;
-	unsigned int e = p->free_ents[--p->nfree];
+	unsigned int e = take_entry(w, p, b, c, 2);
 	struct uf_entry *ent = &p->ents[e];
 	struct io_uring_sqe *sqe;
 	struct stamp_id id;
 	off_t off;
 
-	ent->block = b;
-	ent->chunk = c;
-	ent->slot = pick_slot(w, p);
-	ent->pending = 2;
-	ent->ok = true;
 	off = scratch_off(&j->scratch, ent->slot);
 	oracle_next(&j->oracle, b, SRC_MAKE(SRC_FILE, ent->slot), &id);
 	stamp_fill(ent->bounce, bs, j->seed, &id);
@@ -190,15 +248,20 @@ static void submit_pair(struct worker *w, struct uf_priv *p, size_t b, unsigned 
 	sqe->flags |= IOSQE_IO_LINK;
 	io_uring_sqe_set_data64(sqe, e | UF_WRITE_BIT);
 	sqe = io_uring_get_sqe(&p->ring);
-	if (p->chunks[c].registered)
+	if (c >= 0 && p->chunks[c].registered)
 		io_uring_prep_read_fixed(sqe, j->scratch.fd, region_block(&j->reg, b),
-					 (unsigned int)bs, off, (int)c);
+					 (unsigned int)bs, off, c);
 	else
 		io_uring_prep_read(sqe, j->scratch.fd, region_block(&j->reg, b),
 				   (unsigned int)bs, off);
 	io_uring_sqe_set_data64(sqe, e);
-	p->chunks[c].inflight++;
-	p->inflight++;
+}
+
+/* A readback needs a registered chunk and a block whose content is defined. */
+static bool want_readback(struct worker *w, struct uf_priv *p, size_t b, int c)
+{
+	return c >= 0 && p->chunks[c].registered && oracle_defined(&w->job->oracle, b) &&
+	       !rng_below(&w->rng, WL_READBACK_EVERY);
 }
 
 static void fill_queue(struct worker *w, struct uf_priv *p)
@@ -208,19 +271,22 @@ static void fill_queue(struct worker *w, struct uf_priv *p)
 
 	while (p->nfree && misses < 8 && !run_stopping(j->run)) {
 		size_t b;
-		unsigned int c;
+		int c = -1;
 
 		if (!job_claim_random(w, &b)) {
 			misses++;
 			continue;
 		}
-		c = (unsigned int)((b - w->blk_lo) / p->chunk_blocks);
-		if (p->chunks[c].draining) {
+		if (p->fixed)
+			c = (int)((b - w->blk_lo) / p->chunk_blocks);
+		if (c >= 0 && p->chunks[c].draining) {
 			oracle_release(&j->oracle, b, false);
 			misses++;
 			continue;
 		}
-		if (rng_percent(&w->rng, j->cfg->cpu_share))
+		if (want_readback(w, p, b, c))
+			submit_readback(w, p, b, c);
+		else if (rng_percent(&w->rng, j->cfg->cpu_share))
 			job_cpu_write(w, b);
 		else
 			submit_pair(w, p, b, c);
@@ -232,18 +298,23 @@ static void complete(struct worker *w, struct uf_priv *p, struct io_uring_cqe *c
 	uint64_t ud = io_uring_cqe_get_data64(cqe);
 	struct uf_entry *ent = &p->ents[ud & ~UF_WRITE_BIT];
 
+	ent->res = cqe->res;
 	if (cqe->res != (int)w->job->reg.block_size)
 		ent->ok = false;
 	if (--ent->pending)
 		return;
-	p->chunks[ent->chunk].inflight--;
+	if (ent->chunk >= 0)
+		p->chunks[ent->chunk].inflight--;
 	p->inflight--;
 	p->completions++;
-	p->slot_busy[ent->slot - w->slot_lo] = 0;
-	if (ent->ok)
+	if (ent->readback)
+		workload_pin_readback(w, ent->block, ent->slot, ent->bounce, ent->res,
+				      p->ev_readbacks);
+	else if (ent->ok)
 		job_finish_write(w->job, ent->block, true);
 	else
 		job_abort_write(w, ent->block);
+	p->slot_busy[ent->slot - w->slot_lo] = 0;
 	p->free_ents[p->nfree++] = (unsigned int)(ent - p->ents);
 }
 
@@ -270,7 +341,7 @@ static int churn(struct worker *w, struct uf_priv *p)
 {
 	unsigned int target = p->nchunks / 4, c;
 
-	if (p->nchunks < 2)
+	if (!p->fixed || p->nchunks < 2)
 		return 0;
 	if (!target)
 		target = 1;
@@ -350,13 +421,25 @@ static void uf_exit(struct worker *w)
 const struct workload_ops workload_uring_fixed = {
 	.name = "uring-fixed",
 	.version = WORKLOAD_OPS_VERSION,
-	.proof = "kernel_ops",
+	.proof = "kernel_ops,pin_readbacks",
 	.flags = WL_NEEDS_SCRATCH | WL_NEEDS_IOURING | WL_PINS_LONGTERM,
 	.refuses = MC_FILE,
 	.refuses_why = "the kernel refuses long-term pins of page-cache pages (io_uring_register: EOPNOTSUPP)",
 	.desc = "IORING_OP_READ_FIXED into the region registered as fixed buffers (long-term pins)",
 	.probe = uf_probe,
 	.worker_init = uf_init,
+	.run_iter = uf_iter,
+	.worker_exit = uf_exit,
+};
+
+const struct workload_ops workload_uring = {
+	.name = "uring",
+	.version = WORKLOAD_OPS_VERSION,
+	.proof = "kernel_ops",
+	.flags = WL_NEEDS_SCRATCH | WL_NEEDS_IOURING,
+	.desc = "O_DIRECT reads through io_uring without registered buffers (short-term pins)",
+	.probe = uf_probe,
+	.worker_init = uring_init,
 	.run_iter = uf_iter,
 	.worker_exit = uf_exit,
 };

@@ -58,3 +58,44 @@ int workload_stage_slot(struct worker *w, void *bounce, size_t slot, size_t b,
 		return -errno;
 	return (size_t)n == bs ? 0 : -EIO;
 }
+
+/* The block did not change, so a good readback releases it without a new seq. */
+static void readback_release(struct job *j, size_t b)
+{
+	if (job_verify_owned(j, b, DET_READBACK))
+		oracle_release(&j->oracle, b, false);
+}
+
+void workload_pin_readback(struct worker *w, size_t b, size_t slot, void *bounce,
+			   ssize_t written, _Atomic uint64_t *ev)
+{
+	struct job *j = w->job;
+	size_t bs = j->reg.block_size;
+	struct stamp_id want;
+	struct vfinding f;
+	ssize_t n;
+
+	if (written != (ssize_t)bs)
+		goto out_ioerr;
+	n = pread(j->scratch.fd, bounce, bs, scratch_off(&j->scratch, slot));
+	if (n != (ssize_t)bs)
+		goto out_ioerr;
+	ev_add(ev, 1);
+	oracle_expect(&j->oracle, b, &want);
+	if (classify_readback(bounce, bs, j->seed, &want, &f) == VC_OK) {
+		readback_release(j, b);
+		return;
+	}
+	/*
+	 * Only a region that still holds @want makes the difference the pin's;
+	 * a damaged region is an ordinary mismatch, reported as such.
+	 */
+	if (!job_verify_owned(j, b, DET_READBACK))
+		return;
+	oracle_mark_bad(&j->oracle, b);
+	run_report_divergence(j, b, &want, &f);
+	return;
+out_ioerr:
+	atomic_fetch_add_explicit(&j->st.io_errors, 1, memory_order_relaxed);
+	readback_release(j, b);
+}

@@ -7,6 +7,8 @@
 #ifndef PINSTRESS_WORKLOAD_H
 #define PINSTRESS_WORKLOAD_H
 
+#include <sys/types.h>
+
 #include "caps.h"
 #include "job.h"
 
@@ -44,5 +46,23 @@ size_t workload_slots_per_worker(const struct job_config *cfg);
 /* Shared by the kernel-read workloads: stamp a bounce buffer and write it to @slot. */
 int workload_stage_slot(struct worker *w, void *bounce, size_t slot, size_t b,
 			struct stamp_id *id);
+
+/*
+ * Pin readback, shared by uring-fixed and odirect: one claimed, defined
+ * block in WL_READBACK_EVERY is written out through its pin (WRITE_FIXED
+ * from the registered buffer, or an O_DIRECT pwrite from the region) to
+ * scratch @slot instead of being rewritten.
+ */
+#define WL_READBACK_EVERY	8
+
+/*
+ * @written is the write-out's result.  Read @slot back with O_DIRECT into
+ * the private @bounce and compare it with what the region must hold: a
+ * difference while the region is right is a pin-divergence (reported, the
+ * block marked bad).  Ends the caller's claim on @b either way; counts
+ * compared readbacks in @ev.
+ */
+void workload_pin_readback(struct worker *w, size_t b, size_t slot, void *bounce,
+			   ssize_t written, _Atomic uint64_t *ev);
 
 #endif
