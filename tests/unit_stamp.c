@@ -124,7 +124,6 @@ static void test_special(size_t bs)
 	free(blk);
 }
 
-<<<<<<< HEAD
 /*
  * The vmsplice workload's pipe checks: (a) the child's reference, compared
  * from the child's side, holds the parent's next CPU write; (b) the
@@ -156,7 +155,6 @@ static void test_pipe_leak(size_t bs)
 	      classify_block(blk, bs, seed, &old, SIDE_PARENT, NULL) == VC_OK,
 	      "bs %zu: the spliced view itself is ok from both sides", bs);
 	free(blk);
-=======
 /* A copy read back through the pin: equal is ok, anything else is pin-divergence. */
 static void test_readback(size_t bs)
 {
@@ -184,7 +182,6 @@ static void test_readback(size_t bs)
 	CHECK(classify_readback(copy, bs, seed, &id, NULL) == VC_PIN_DIVERGENCE,
 	      "bs %zu: one flipped byte is pin-divergence", bs);
 	free(copy);
->>>>>>> wt-A
 }
 
 static void test_oracle(void)
@@ -237,11 +234,8 @@ int main(void)
 		test_planted(sizes[s], VC_ZEROED, SIDE_CHILD);
 		test_planted(sizes[s], VC_LOST_WRITE, SIDE_CHILD);
 		test_special(sizes[s]);
-<<<<<<< HEAD
 		test_pipe_leak(sizes[s]);
-=======
 		test_readback(sizes[s]);
->>>>>>> wt-A
 	}
 	test_oracle();
 	CHECK(vclass_from_name("lost-write") == VC_LOST_WRITE, "class names round trip");
