@@ -155,6 +155,8 @@ static void test_pipe_leak(size_t bs)
 	      classify_block(blk, bs, seed, &old, SIDE_PARENT, NULL) == VC_OK,
 	      "bs %zu: the spliced view itself is ok from both sides", bs);
 	free(blk);
+}
+
 /* A copy read back through the pin: equal is ok, anything else is pin-divergence. */
 static void test_readback(size_t bs)
 {
