@@ -221,9 +221,24 @@ prepare_scratch() {
 	export PINSTRESS_SCRATCH=$dir
 }
 
+# The reclaim fault runs in a cgroup pinstress.<pid> (v2: under the cgroup2 root; v1: under the
+# memory cgroup it started in) and removes it on exit; a run killed with SIGKILL leaves it.
+# Remove those of dead runs: an empty cgroup whose pid is gone (rmdir fails if it is in use).
+prepare_stale_cgroups() {
+	local d pid
+	while IFS= read -r d; do
+		pid=${d##*/pinstress.}
+		[[ $pid =~ ^[0-9]+$ ]] || continue
+		kill -0 "$pid" 2>/dev/null && continue
+		[[ -z $(cat "$d/cgroup.procs" 2>/dev/null) ]] || continue
+		rmdir "$d" 2>/dev/null && say "removed stale cgroup $d"
+	done < <(find /sys/fs/cgroup -maxdepth 6 -type d -name 'pinstress.*' 2>/dev/null)
+}
+
 prepare() { # [USER_SCRATCH]
 	# Scratch first: a bad --scratch should fail before anything on the machine changes.
 	prepare_scratch "${1:-}"
+	prepare_stale_cgroups
 	prepare_swap
 	prepare_thp
 	prepare_hugetlb

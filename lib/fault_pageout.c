@@ -18,29 +18,24 @@
 #include "caps.h"
 #include "fault.h"
 #include "pagemap.h"
+#include "pageout.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
 
-#define PAGEOUT_MAX_PAGES 512
-
 struct pageout_priv {
-	int pagemap_fd;
-	size_t psize;
-	uint64_t before[PAGEOUT_MAX_PAGES];
-	uint64_t after[PAGEOUT_MAX_PAGES];
+	struct pageout_ctx ctx;
 	_Atomic uint64_t *ev_swapped;
 };
 
-/* Only pages that were resident before and are in swap after count. */
-static long count_paged_out(const struct pageout_priv *p, size_t n)
+long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, size_t n)
 {
 	long swapped = 0;
 
 	for (size_t i = 0; i < n; i++)
-		swapped += (p->before[i] & PM_PRESENT) && (p->after[i] & PM_SWAP) &&
-			   !(p->after[i] & PM_PRESENT);
+		swapped += (before[i] & PM_PRESENT) && (after[i] & PM_SWAP) &&
+			   !(after[i] & PM_PRESENT);
 	return swapped;
 }
 
@@ -61,19 +56,59 @@ const char *fault_swap_probe(void)
 	return NULL;
 }
 
+int pageout_init(struct pageout_ctx *p)
+{
+	p->psize = job_page_size();
+	p->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	return p->pagemap_fd < 0 ? -errno : 0;
+}
+
+void pageout_fini(struct pageout_ctx *p)
+{
+	if (p->pagemap_fd >= 0)
+		close(p->pagemap_fd);
+	p->pagemap_fd = -1;
+}
+
+long pageout_range(struct pageout_ctx *p, uint8_t *addr, size_t n)
+{
+	int ret;
+
+	ret = pagemap_read(p->pagemap_fd, addr, n, p->before);
+	if (ret)
+		return ret;
+	if (madvise(addr, n * p->psize, MADV_PAGEOUT))
+		return errno == EAGAIN || errno == ENOMEM ? -EAGAIN : -errno;
+	ret = pagemap_read(p->pagemap_fd, addr, n, p->after);
+	if (ret)
+		return ret;
+	return pagemap_count_swapped_out(p->before, p->after, n);
+}
+
+long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r)
+{
+	const struct region *reg = &f->job->reg;
+	size_t npages = reg->size / p->psize;
+	size_t len = 1 + rng_below(r, npages < PAGEOUT_MAX_PAGES ? npages : PAGEOUT_MAX_PAGES);
+	size_t first = rng_below(r, npages - len + 1);
+	long swapped = pageout_range(p, reg->base + first * p->psize, len);
+
+	if (swapped >= 0)
+		atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
+	return swapped;
+}
+
 static int pageout_setup(struct fault_inst *f)
 {
 	struct pageout_priv *p = calloc(1, sizeof(*p));
+	int ret;
 
 	if (!p)
 		return -ENOMEM;
-	p->psize = (size_t)sysconf(_SC_PAGESIZE);
-	p->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (p->pagemap_fd < 0) {
-		int err = -errno;
-
+	ret = pageout_init(&p->ctx);
+	if (ret) {
 		free(p);
-		return err;
+		return ret;
 	}
 	p->ev_swapped = job_ev(f->job, "pages_swapped_out");
 	f->priv = p;
@@ -83,24 +118,14 @@ static int pageout_setup(struct fault_inst *f)
 static int pageout_inject(struct fault_inst *f, struct rng *r)
 {
 	struct pageout_priv *p = f->priv;
-	const struct region *reg = &f->job->reg;
-	size_t npages = reg->size / p->psize;
-	size_t len = 1 + rng_below(r, npages < PAGEOUT_MAX_PAGES ? npages : PAGEOUT_MAX_PAGES);
-	size_t first = rng_below(r, npages - len + 1);
-	uint8_t *addr = reg->base + first * p->psize;
-	long swapped;
-	int ret;
+	long swapped = pageout_random(f, &p->ctx, r);
 
-	ret = pagemap_read(p->pagemap_fd, addr, len, p->before);
-	if (ret)
-		return ret;
-	if (madvise(addr, len * p->psize, MADV_PAGEOUT))
-		return errno == EAGAIN || errno == ENOMEM ? 0 : -errno;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
-	ret = pagemap_read(p->pagemap_fd, addr, len, p->after);
-	if (ret)
-		return ret;
-	swapped = count_paged_out(p, len);
+	if (swapped == -EAGAIN) {
+		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
+		return 0;
+	}
+	if (swapped < 0)
+		return (int)swapped;
 	if (swapped > 0) {
 		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
 		ev_add(p->ev_swapped, (uint64_t)swapped);
@@ -114,7 +139,7 @@ static void pageout_teardown(struct fault_inst *f)
 
 	if (!p)
 		return;
-	close(p->pagemap_fd);
+	pageout_fini(&p->ctx);
 	free(p);
 	f->priv = NULL;
 }

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * MADV_PAGEOUT with proof, shared by the faults that push pages to swap
+ * (pageout, zswap, swapin-race): /proc/self/pagemap is read right before
+ * and right after the call, and only pages that were resident before and
+ * are swap entries after count as swapped out.
+ */
+#ifndef PINSTRESS_PAGEOUT_H
+#define PINSTRESS_PAGEOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+
+#define PAGEOUT_MAX_PAGES 512
+
+struct pageout_ctx {
+	int pagemap_fd;
+	size_t psize;
+	uint64_t before[PAGEOUT_MAX_PAGES];
+	uint64_t after[PAGEOUT_MAX_PAGES];
+};
+
+int pageout_init(struct pageout_ctx *p);
+void pageout_fini(struct pageout_ctx *p);
+
+/*
+ * MADV_PAGEOUT pages [addr, addr + n pages), n <= PAGEOUT_MAX_PAGES.
+ * Returns how many went from resident to swapped (before[] and after[]
+ * hold the pagemap entries), -EAGAIN if the kernel refused for now
+ * (EAGAIN, ENOMEM: nothing was done), or another -errno.
+ */
+long pageout_range(struct pageout_ctx *p, uint8_t *addr, size_t n);
+
+/* A random range of @f's region: count the injection, return as above. */
+long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r);
+
+/* Entries that were present in @before and are swap entries in @after. */
+long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, size_t n);
+
+#endif
