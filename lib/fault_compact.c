@@ -14,8 +14,8 @@
  * fork COW copies, the scrubber's and workers' churn): tens to hundreds
  * of pages each.  Not moved by design: pinned pages (the refcount check in
  * isolate_migratepages_block(): the registered io_uring buffers) and
- * PMD-sized THPs (compound pages of pageblock order are skipped), so on
- * the thp backing only the part not in PMD folios can move.
+ * PMD-sized THPs (compound pages of pageblock order are skipped): on the
+ * thp backing nothing of the region moves, hence refuses MC_LARGE.
  * Target: mm/compaction.c, mm/migrate.c (migrate_pages of pages with
  * short-term pins and I/O in flight).
  */
@@ -120,8 +120,13 @@ const struct fault_ops fault_compact = {
 	/* A full compaction of 24 GiB costs 5-200 ms of CPU: a few per second at most. */
 	.interval_ms = 300,
 	.needs = 0,
-	/* hugetlb folios are not compacted; they would only prove nothing. */
-	.refuses = MC_HUGETLB,
+	/*
+	 * Compaction never isolates folios of pageblock order or more
+	 * (skip_isolation_on_order() in mm/compaction.c): a hugetlb or PMD
+	 * THP region has nothing it can move.  MC_LARGE also covers mTHP,
+	 * which compaction does move; a cap for "PMD-sized" would let it in.
+	 */
+	.refuses = MC_HUGETLB | MC_LARGE,
 	.proof = "pages_pfn_changed",
 	.probe = compact_probe,
 	.setup = compact_setup,
