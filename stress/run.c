@@ -129,8 +129,14 @@ static int setup_round(struct run_ctx *run, unsigned int first, unsigned int las
 			run->jobs_skipped++;
 			continue;
 		}
-		if (!ret)
-			ret = job_setup(run, j, run->njobs, &rc->jobs[i], why, sizeof(why));
+		if (ret) {
+			/* Refused at planning: nothing was set up, no job to report. */
+			memset(j, 0, sizeof(*j));
+			fprintf(stderr, "pinstress: %s\n", why);
+			run_invalid(run, "%s", why);
+			return ret;
+		}
+		ret = job_setup(run, j, run->njobs, &rc->jobs[i], why, sizeof(why));
 		run->njobs++;
 		if (ret) {
 			fprintf(stderr, "pinstress: %s\n", why);

@@ -5,6 +5,7 @@
  * both sides of a fork, plus the oracle's ownership and fork-stability
  * rules that make false positives impossible.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,67 @@ static void test_oracle(void)
 	oracle_destroy(&o);
 }
 
+/* What job_verify_owned() lets pass: undefined content, or the expected stamp. */
+static bool owner_check(const struct oracle *o, size_t b, const uint8_t *blk, size_t bs)
+{
+	struct stamp_id want;
+
+	if (!oracle_defined(o, b))
+		return true;
+	oracle_expect(o, b, &want);
+	return stamp_matches(blk, bs, seed, &want);
+}
+
+/*
+ * MADV_FREE rules: a block declared undefined passes the owner's check
+ * whatever it holds (reclaim may have discarded it to zeros) until it is
+ * rewritten; after that the new stamp is required again.  A fork child
+ * never checks it while it is undefined, even idle and unchanged.
+ */
+static void test_oracle_undef(void)
+{
+	const size_t bs = 4096;
+	uint8_t *blk = calloc(1, bs);
+	struct stamp_id id;
+	struct oracle o;
+	uint64_t snap[4], bm[1];
+
+	CHECK(oracle_init(&o, 4, 9) == 0, "oracle init");
+	oracle_claim(&o, 1, BLK_BUSY);
+	oracle_next(&o, 1, SRC_MAKE(SRC_CPU, 0), &id);
+	stamp_fill(blk, bs, seed, &id);
+	oracle_release(&o, 1, true);
+	CHECK(oracle_defined(&o, 1), "written block defined");
+
+	/* The madv-free fault: claim, MADV_FREE, undefined, release as written. */
+	CHECK(oracle_claim(&o, 1, BLK_BUSY), "fault claims the idle block");
+	oracle_set_undef(&o, 1);
+	oracle_release(&o, 1, true);
+	CHECK(!oracle_defined(&o, 1), "undefined after MADV_FREE");
+	CHECK(owner_check(&o, 1, blk, bs), "undefined block passes with its old content");
+	memset(blk, 0, bs);	/* reclaim discarded the clean lazy-free page */
+	CHECK(owner_check(&o, 1, blk, bs), "undefined block passes as zeros");
+
+	oracle_snapshot(&o, snap);
+	size_t n = oracle_stable(&o, snap, bm);
+
+	CHECK(!bitmap_test(bm, 1), "undefined block excluded from fork stability");
+	CHECK(bitmap_test(bm, 0) && n == 3, "other idle blocks stable, got %zu", n);
+
+	/* A worker rewrites it: defined again, and zeros are now a mismatch. */
+	CHECK(oracle_claim(&o, 1, BLK_BUSY), "worker claims the undefined block");
+	oracle_next(&o, 1, SRC_MAKE(SRC_FILE, 3), &id);
+	CHECK(oracle_defined(&o, 1), "rewrite makes it defined");
+	CHECK(!owner_check(&o, 1, blk, bs), "zeros fail once the write is expected");
+	stamp_fill(blk, bs, seed, &id);
+	CHECK(owner_check(&o, 1, blk, bs), "the rewrite passes");
+	oracle_release(&o, 1, true);
+	oracle_snapshot(&o, snap);
+	CHECK(oracle_stable(&o, snap, bm) == 4 && bitmap_test(bm, 1), "rewritten block stable again");
+	oracle_destroy(&o);
+	free(blk);
+}
+
 int main(void)
 {
 	static const size_t sizes[] = { 512, 4096, 16384, 2u << 20 };
@@ -240,6 +302,7 @@ int main(void)
 		test_readback(sizes[s]);
 	}
 	test_oracle();
+	test_oracle_undef();
 	CHECK(vclass_from_name("lost-write") == VC_LOST_WRITE, "class names round trip");
 	CHECK(vclass_from_name("nonsense") == -1, "unknown class name");
 	printf("%d passed, %d failed\n", passed, failed);
