@@ -118,7 +118,7 @@ static int hugetlb_2m_check(struct job *j, char *why, size_t len)
 
 const struct backing_ops backing_hugetlb = {
 	.name = "hugetlb",
-	.desc = "2 MiB hugetlb pages through libhugetlbfs (reservation saved and restored)",
+	.desc = "2 MiB private hugetlb pages through libhugetlbfs (MAP_HUGETLB if no hugetlbfs was mounted at start)",
 	.caps = MC_PRIVATE | MC_HUGETLB,
 	.proof = "hugetlb_bytes_start",
 	.probe = hugetlb_2m_probe,
