@@ -15,8 +15,15 @@ struct backing_ops {
 	const char *desc;
 	unsigned int caps;		/* MC_* */
 	const char *proof;		/* evidence counters that must be > 0 */
+	/* Optional: a fault the planner adds to every job on this backing. */
+	const char *implies;
 	/* NULL if this machine can provide it, else why not. */
 	const char *(*probe)(void);
+	/*
+	 * Optional, before map(): take from the kernel what the mapping
+	 * needs (hugetlb pool pages).  0, or -ENOTSUP with @why filled.
+	 */
+	int (*reserve)(struct job *j, size_t size, char *why, size_t len);
 	/* Map j->reg (base, size, map_addr, map_len); may keep state in j->bk_priv. */
 	int (*map)(struct job *j, size_t size);
 	void (*unmap)(struct job *j);
@@ -42,8 +49,16 @@ int backing_thp_bytes(const struct region *r, uint64_t *bytes);
 const char *backing_thp_probe(void);
 int backing_thp_map(struct job *j, size_t size);
 
+/* file.c: the descriptor of a file backing's file, -EBADF for other backings. */
+int backing_file_fd(const struct job *j);
+
 /* Shared helper: anonymous private mapping aligned to @align. */
 int backing_map_aligned(struct region *r, size_t size, size_t align);
+/*
+ * memfd.c, shared with shmem, memfd-hugetlb and file: MAP_SHARED of @fd
+ * (-1: MAP_ANONYMOUS) at an @align boundary, PROT_READ|PROT_WRITE.
+ */
+int backing_map_shared(struct region *r, int fd, size_t size, size_t align);
 /* Reserve @len bytes of address space aligned to @align (PROT_NONE); NULL on failure. */
 void *backing_reserve(size_t len, size_t align);
 void backing_unmap_common(struct job *j);

@@ -55,6 +55,12 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 {
 	const char *no;
 
+	/* mm/mlock.c mlock_fixup() skips hugetlb VMAs: nothing would be locked. */
+	if ((caps & MC_MLOCKED) && (caps & MC_HUGETLB)) {
+		snprintf(buf, len, "mlock does not apply to %s: the kernel never mlocks hugetlb pages (never reclaimed anyway)",
+			 bk->name);
+		return buf;
+	}
 	no = need("workload", wl->name, wl->needs, wl->refuses, caps, bk->name, buf, len);
 	if (no && (wl->refuses & caps) && wl->refuses_why)
 		snprintf(buf, len, "workload %s on %s: %s", wl->name, bk->name, wl->refuses_why);

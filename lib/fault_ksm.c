@@ -1,16 +1,118 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ksm: make blocks identical and let KSM merge them.  Placeholder until implemented. */
-#include "fault.h"
+/*
+ * ksm: keep making runs of idle blocks identical (the region's shared
+ * pattern, whole pages at a time) so that ksmd keeps merging pages of the
+ * region while workers keep breaking the merges by writing (COW of a KSM
+ * page, with O_DIRECT/io_uring pins in flight next door).  On a THP region
+ * KSM splits the THPs it merges.  The region is MADV_MERGEABLE and ksmd
+ * runs fast (lib/ksm.c).  Evidence: merged pages of the region seen
+ * (kpageflags KPF_KSM, sampled at most every KSM_SAMPLE_MS) and blocks
+ * rewritten with the shared pattern.
+ */
+#include <errno.h>
+#include <stdlib.h>
 
-static const char *stub_probe(void)
+#include "clock.h"
+#include "fault.h"
+#include "ksm.h"
+
+#define KSM_RUN_PAGES	64
+#define KSM_TRIES	8
+#define KSM_SAMPLE_MS	250
+
+struct ksm_priv {
+	uint64_t last_ms;
+	_Atomic uint64_t *ev_merged, *ev_shared;
+};
+
+static int ksm_setup(struct fault_inst *f)
 {
-	return "not implemented yet";
+	struct ksm_priv *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = ksm_start(f->job);
+	if (ret) {
+		free(p);
+		return ret;
+	}
+	p->ev_merged = job_ev(f->job, "ksm_merged_pages");
+	p->ev_shared = job_ev(f->job, "ksm_blocks_shared");
+	f->priv = p;
+	return 0;
+}
+
+/* Claim a random run of whole pages whose blocks are all idle. */
+static bool claim_run(struct job *j, struct rng *r, size_t *b0, size_t *b1)
+{
+	size_t ps = job_page_size(), npages = j->reg.size / ps;
+	size_t unit = j->reg.block_size > ps ? j->reg.block_size / ps : 1;
+
+	for (int t = 0; t < KSM_TRIES; t++) {
+		size_t len = unit * (1 + rng_below(r, KSM_RUN_PAGES / unit ? KSM_RUN_PAGES / unit : 1));
+		size_t first;
+
+		if (len > npages)
+			len = npages / unit * unit;
+		first = rng_below(r, (npages - len) / unit + 1) * unit;
+		if (job_claim_pages(j, first, len, b0, b1))
+			return true;
+	}
+	return false;
+}
+
+static void sample(struct fault_inst *f, struct ksm_priv *p)
+{
+	uint64_t now = clock_ms(), n = 0;
+
+	if (p->last_ms && now - p->last_ms < KSM_SAMPLE_MS)
+		return;
+	p->last_ms = now;
+	if (ksm_merged_pages(f->job, &n) || !n)
+		return;
+	ev_max(p->ev_merged, n);
+	atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+}
+
+static int ksm_inject(struct fault_inst *f, struct rng *r)
+{
+	struct ksm_priv *p = f->priv;
+	struct job *j = f->job;
+	size_t b0, b1;
+
+	sample(f, p);
+	if (!claim_run(j, r, &b0, &b1)) {
+		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
+		return 0;
+	}
+	/* Verify what we overwrite: damage must not be hidden by our write. */
+	for (size_t b = b0; b < b1; b++) {
+		if (!job_verify_owned(j, b, DET_FAULT))
+			continue;	/* reported and marked bad */
+		ksm_write_shared(j, b);
+		oracle_release(&j->oracle, b, true);
+		ev_add(p->ev_shared, 1);
+	}
+	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
+	return 0;
+}
+
+static void ksm_teardown(struct fault_inst *f)
+{
+	free(f->priv);
+	f->priv = NULL;
 }
 
 const struct fault_ops fault_ksm = {
 	.name = "ksm",
 	.desc = "make blocks identical and let KSM merge them",
+	.interval_ms = 20,
 	.needs = MC_ANON,
 	.refuses = 0,
-	.probe = stub_probe,
+	.proof = "ksm_merged_pages,ksm_blocks_shared",
+	.probe = ksm_probe,
+	.setup = ksm_setup,
+	.inject = ksm_inject,
+	.teardown = ksm_teardown,
 };

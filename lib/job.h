@@ -126,6 +126,7 @@ struct job {
 	pthread_rwlock_t maplock;
 	void *wl_priv;			/* the workload's per-job state */
 	void *bk_priv;			/* the backing's per-job state */
+	const char *scratch_dir;	/* --scratch: where file backings create files */
 	double active_s;		/* how long its threads ran */
 	char unproven[256];		/* what had no confirmed effect, if anything */
 };

@@ -74,6 +74,9 @@ static int setup_memory(struct job *j, const char *scratch_dir, char *why, size_
 	const struct job_config *c = j->cfg;
 	int ret;
 
+	ret = j->backing->reserve ? j->backing->reserve(j, c->size, why, len) : 0;
+	if (ret)
+		return ret;
 	ret = j->backing->map(j, c->size);
 	if (ret) {
 		snprintf(why, len, "backing %s: cannot map %llu bytes: %s", c->backing,
@@ -142,6 +145,7 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	j->region_id = index + 1;
 	j->seed = rng_mix64(run->rc->seed + index + 1);
 	j->scratch.fd = -1;
+	j->scratch_dir = run->rc->scratch;
 	j->wl = workload_find(cfg->workload);
 	j->backing = backing_find(cfg->backing);
 	j->caps = caps_effective(j->backing->caps, cfg->mlock);

@@ -243,6 +243,18 @@ int plan_expand(struct run_ctx *run, char *err, size_t len)
 	return ret;
 }
 
+/* A backing that implies a fault (file: writeback) gets it if the job lacks it. */
+static void plan_add_implied(struct job_config *c, const struct backing_ops *bk)
+{
+	if (!bk->implies || c->nfaults == CFG_MAX_FAULTS)
+		return;
+	for (unsigned int k = 0; k < c->nfaults; k++)
+		if (!strcmp(c->faults[k], bk->implies))
+			return;
+	snprintf(c->faults[c->nfaults], sizeof(c->faults[0]), "%s", bk->implies);
+	c->nfaults++;
+}
+
 /* Job @c as it can run here: unavailable faults dropped or the job refused. */
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len)
 {
@@ -265,6 +277,7 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 		snprintf(why, len, "job %s: not applicable: %s", c->name, no);
 		return -ENOTSUP;
 	}
+	plan_add_implied(c, bk);
 	j->nfaults = 0;
 	for (unsigned int k = 0; k < c->nfaults; k++) {
 		const struct fault_ops *f = fault_find(c->faults[k]);

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hugetlb pool reservation and the check shared by hugetlb, hugetlb-1g and
+ * memfd-hugetlb.  /sys/kernel/mm/hugepages/hugepages-<N>kB/nr_hugepages:
+ * writing a larger value makes the kernel allocate that many pages if it
+ * can (mm/hugetlb.c set_max_huge_pages()); it may grant fewer without an
+ * error, so the value is read back.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "census.h"
+#include "hugetlb.h"
+#include "pagemap.h"
+#include "tunable.h"
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pool_path(unsigned long page_kb, char *buf, size_t len)
+{
+	snprintf(buf, len, "/sys/kernel/mm/hugepages/hugepages-%lukB/nr_hugepages", page_kb);
+}
+
+const char *hugetlb_probe(unsigned long page_kb)
+{
+	char path[128];
+
+	pool_path(page_kb, path, sizeof(path));
+	if (access(path, F_OK))
+		return page_kb == HUGETLB_2M_KB ? "no 2 MiB hugetlb pool (CONFIG_HUGETLBFS?)"
+						: "no 1 GiB hugetlb pool on this machine";
+	if (access(path, W_OK))
+		return "cannot write nr_hugepages (not root?)";
+	return NULL;
+}
+
+static const char *size_name(unsigned long page_kb)
+{
+	return page_kb == HUGETLB_1G_KB ? "1 GiB" : "2 MiB";
+}
+
+int hugetlb_reserve(unsigned long page_kb, unsigned long need, unsigned long want, char *why,
+		    size_t len)
+{
+	uint64_t cur = 0, got = 0;
+	char path[128];
+	int ret;
+
+	pool_path(page_kb, path, sizeof(path));
+	pthread_mutex_lock(&pool_lock);
+	ret = tunable_read_u64(path, &cur);
+	if (!ret)
+		ret = tunable_set_u64(path, cur + want);
+	/* A short grant is not an error from the write: read what we got. */
+	if (!ret || ret == -ENOMEM)
+		ret = tunable_read_u64(path, &got);
+	pthread_mutex_unlock(&pool_lock);
+	if (ret) {
+		snprintf(why, len, "hugetlb pool %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (got < cur + need) {
+		snprintf(why, len, "could reserve only %llu of %lu %s pages (nr_hugepages %llu -> %llu)",
+			 (unsigned long long)(got > cur ? got - cur : 0), need, size_name(page_kb),
+			 (unsigned long long)cur, (unsigned long long)got);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int hugetlb_check_region(struct job *j, unsigned long page_kb, char *why, size_t len)
+{
+	uint64_t kps = 0;
+	struct census c;
+	int ret;
+
+	ret = smaps_sum(j->reg.base, j->reg.size, "KernelPageSize", &kps);
+	if (ret)
+		return ret;
+	if (kps != page_kb * 1024) {
+		snprintf(why, len, "region's KernelPageSize is %llu kB, not %lu kB",
+			 (unsigned long long)kps / 1024, page_kb);
+		return -ENOTSUP;
+	}
+	ret = census_take(j->reg.base, j->reg.size, &c);
+	if (ret)
+		return ret;
+	if (c.hugetlb != c.pages) {
+		snprintf(why, len, "only %llu of %llu pages are hugetlb per kpageflags",
+			 (unsigned long long)c.hugetlb, (unsigned long long)c.pages);
+		return -ENOTSUP;
+	}
+	return 0;
+}
