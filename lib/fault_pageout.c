@@ -70,11 +70,25 @@ void pageout_fini(struct pageout_ctx *p)
 	p->pagemap_fd = -1;
 }
 
+/* Growth of smaps Swap over the VMA: a lower bound while workers fault pages back. */
+static long shared_swapped(uint8_t *addr, size_t n, size_t psize, uint64_t before)
+{
+	uint64_t after = 0;
+
+	if (smaps_sum(addr, n * psize, "Swap", &after) || after <= before)
+		return 0;
+	return (long)((after - before) / psize);
+}
+
 long pageout_range(struct pageout_ctx *p, uint8_t *addr, size_t n)
 {
+	uint64_t swap0 = 0;
+	long got;
 	int ret;
 
 	ret = pagemap_read(p->pagemap_fd, addr, n, p->before);
+	if (!ret && p->shared)
+		ret = smaps_sum(addr, n * p->psize, "Swap", &swap0);
 	if (ret)
 		return ret;
 	if (madvise(addr, n * p->psize, MADV_PAGEOUT))
@@ -82,7 +96,10 @@ long pageout_range(struct pageout_ctx *p, uint8_t *addr, size_t n)
 	ret = pagemap_read(p->pagemap_fd, addr, n, p->after);
 	if (ret)
 		return ret;
-	return pagemap_count_swapped_out(p->before, p->after, n);
+	got = pagemap_count_swapped_out(p->before, p->after, n);
+	if (p->shared && !got)
+		got = shared_swapped(addr, n, p->psize, swap0);
+	return got;
 }
 
 long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r)
@@ -91,7 +108,10 @@ long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r)
 	size_t npages = reg->size / p->psize;
 	size_t len = 1 + rng_below(r, npages < PAGEOUT_MAX_PAGES ? npages : PAGEOUT_MAX_PAGES);
 	size_t first = rng_below(r, npages - len + 1);
-	long swapped = pageout_range(p, reg->base + first * p->psize, len);
+	long swapped;
+
+	p->shared = f->job->caps & MC_SHARED;
+	swapped = pageout_range(p, reg->base + first * p->psize, len);
 
 	if (swapped >= 0)
 		atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);

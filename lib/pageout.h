@@ -8,6 +8,7 @@
 #ifndef PINSTRESS_PAGEOUT_H
 #define PINSTRESS_PAGEOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,11 @@ struct pageout_ctx {
 	size_t psize;
 	uint64_t before[PAGEOUT_MAX_PAGES];
 	uint64_t after[PAGEOUT_MAX_PAGES];
+	/*
+	 * Shared memory (shmem, memfd): pagemap shows no swap entry for it,
+	 * so the proof is the VMA's smaps Swap growing across the call.
+	 */
+	bool shared;
 };
 
 int pageout_init(struct pageout_ctx *p);

@@ -9,6 +9,7 @@
 #ifndef PINSTRESS_TAGS_H
 #define PINSTRESS_TAGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct tag {
@@ -20,16 +21,23 @@ struct tag {
 	const char *commit;	/* 12-hex fix in torvalds/linux; NULL: not fixed */
 	const char *version;	/* release with the fix (unfixed: where documented) */
 	const char *title;	/* the fix's subject line, or what is known */
+	const char *backings;	/* comma-separated backing names; NULL: any */
+	/*
+	 * A kernel issue known to be unfixed here: a match is reported as an
+	 * expected failure (counted, listed, never a pass) and does not stop
+	 * the run or make it fail, like cow.c's XFAIL.
+	 */
+	bool xfail;
 };
 
 extern const struct tag tag_table[];
 
 /*
- * The tags matching a finding of class @cls in workload @workload on a
- * backing with @caps under @faults (@nfaults names): up to @max, best
+ * The tags matching a finding of class @cls in workload @workload on
+ * backing @backing (NULL: matches rows for any backing only) with @caps under @faults (@nfaults names): up to @max, best
  * (most specific) first, into @out.  Returns how many.
  */
-size_t tags_lookup(const char *workload, unsigned int caps, const char *const *faults,
+size_t tags_lookup(const char *workload, const char *backing, unsigned int caps, const char *const *faults,
 		   unsigned int nfaults, int cls, const struct tag **out, size_t max);
 
 /* "CVE-2020-29374, fixed by 17839856fd58 in 5.8: <title>" into @buf. */

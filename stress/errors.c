@@ -114,7 +114,8 @@ size_t err_tags(const struct run_ctx *run, const struct err_rec *e, const struct
 
 	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
 		faults[i] = j->cfg->faults[i];
-	return tags_lookup(j->cfg->workload, j->caps, faults, j->cfg->nfaults, e->cls, out, max);
+	return tags_lookup(j->cfg->workload, j->cfg->backing, j->caps, faults, j->cfg->nfaults,
+			   e->cls, out, max);
 }
 
 /* The known bugs this finding looks like, best first. */
@@ -149,6 +150,42 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
 	print_tags(run, e);
 }
 
+/*
+ * A finding that matches a known unfixed kernel issue (a tag with xfail) is
+ * an expected failure: listed in the report with the issue, counted in the
+ * job's evidence, never a pass and never a new bug.  It does not stop the
+ * run: whatever else the run finds is still reported as corruption.
+ */
+static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
+{
+	const struct tag *t[ERR_MAX_TAGS];
+	size_t n = err_tags(run, e, t, ERR_MAX_TAGS);
+	struct job *j = &run->jobs[e->job];
+	char line[512];
+	bool first;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i]->xfail)
+			continue;
+		e->xfail = true;
+		ev_add(job_ev(j, "expected_failures"), 1);
+		pthread_mutex_lock(&run->lock);
+		first = run->nxfail_total++ == 0;
+		if (run->nerrs < RUN_MAX_ERRS)
+			run->errs[run->nerrs++] = *e;
+		pthread_mutex_unlock(&run->lock);
+		tag_describe(t[i], line, sizeof(line));
+		if (first) {
+			fprintf(stderr, "pinstress: EXPECTED FAILURE %s in job %s block %zu, detected by %s: %s\n",
+				vclass_name(e->cls), j->cfg->name, e->block, detected_by_name(e->by), line);
+			run_note(run, "expected failure in job %s (%s): %s", j->cfg->name,
+				 vclass_name(e->cls), line);
+		}
+		return true;
+	}
+	return false;
+}
+
 static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		   const struct vfinding *f, enum detected_by by, bool diff)
 {
@@ -174,6 +211,8 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 						   expect, tmp);
 		free(tmp);
 	}
+	if (known_unfixed(run, &e))
+		return;
 	atomic_fetch_add(&j->st.errors, 1);
 	pthread_mutex_lock(&run->lock);
 	run->nerrs_total++;

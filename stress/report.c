@@ -258,6 +258,7 @@ static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
 	json_object_object_add(o, "first_diff",
 			       err_first_diff_known(run, e) ? ju64(e->first_diff) : NULL);
 	json_object_object_add(o, "detected_by", jstr(detected_by_name(e->by)));
+	json_object_object_add(o, "expected_failure", json_object_new_boolean(e->xfail));
 	json_object_object_add(o, "time_s", json_object_new_double(e->time_s));
 	json_object_object_add(o, "tags", tags_json(run, e));
 	return o;
@@ -329,6 +330,7 @@ static json_object *report_build(const struct run_ctx *run, int code)
 		json_object_array_add(errs, err_json(run, &run->errs[i]));
 	json_object_object_add(o, "errors", errs);
 	json_object_object_add(o, "errors_total", ju64(run->nerrs_total));
+	json_object_object_add(o, "expected_failures_total", ju64(run->nxfail_total));
 	json_object_object_add(o, "kernel_log", klog_json(run));
 	json_object_object_add(o, "invalid", run->invalid[0] ? jstr(run->invalid) : NULL);
 	json_object_object_add(o, "warnings", run->warnings[0] ? jstr(run->warnings) : NULL);

@@ -37,6 +37,7 @@ struct err_rec {
 	enum detected_by by;
 	double time_s;
 	size_t first_diff;		/* byte offset, block_size if unknown */
+	bool xfail;			/* matches a known unfixed kernel issue */
 };
 
 /* The known bugs (lib/tags.h) a finding looks like: up to @max, best first. */
@@ -74,7 +75,8 @@ struct run_ctx {
 	pthread_mutex_t lock;
 	struct err_rec errs[RUN_MAX_ERRS];
 	unsigned int nerrs;
-	uint64_t nerrs_total;
+	uint64_t nerrs_total;		/* corruption found (expected failures apart) */
+	uint64_t nxfail_total;		/* expected failures: known unfixed kernel issues */
 	struct klog klog;
 	bool klog_ok;
 	struct canary_result canary;

@@ -22,8 +22,11 @@ check fault "$4"
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
 while read -r kind name here why; do
 	[ "$here" = unavailable ] || continue
+	cfg=$(expr "$why" : '.*kernel without \(CONFIG_[A-Z0-9_]*\)')
 	if [ "$name" = migrate ] && [ "$nodes" -le 1 ] && [[ $why == *"1 NUMA node"* ]]; then
 		pass "$kind $name unavailable, as it must be here: $why"
+	elif [ -n "$cfg" ] && zcat /proc/config.gz 2>/dev/null | grep -qx "# $cfg is not set"; then
+		pass "$kind $name unavailable: the running kernel has no $cfg (/proc/config.gz)"
 	else
 		fail "$kind $name unavailable: $why"
 	fi

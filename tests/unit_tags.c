@@ -59,7 +59,7 @@ static void test_lookup(void)
 	size_t n;
 
 	/* The vmsplice workload forks by itself: no fault needed for the CVE. */
-	n = tags_lookup("vmsplice", MC_PRIVATE | MC_ANON, NULL, 0, VC_LEAK, t, 3);
+	n = tags_lookup("vmsplice", NULL, MC_PRIVATE | MC_ANON, NULL, 0, VC_LEAK, t, 3);
 	CHECK(n >= 2 && t[0]->cve && !strcmp(t[0]->cve, "CVE-2020-29374"),
 	      "vmsplice leak on anon: CVE-2020-29374 first (n %zu)", n);
 	CHECK(has_commit(t, n, "09854ba94c6a"), "vmsplice leak: do_wp_page() fix listed");
@@ -68,28 +68,28 @@ static void test_lookup(void)
 			    "work around \"COW can break either way\" issue"),
 	      "described: %s", line);
 
-	n = tags_lookup("vmsplice", MC_PRIVATE | MC_ANON | MC_HUGETLB, NULL, 0, VC_LEAK, t, 3);
+	n = tags_lookup("vmsplice", NULL, MC_PRIVATE | MC_ANON | MC_HUGETLB, NULL, 0, VC_LEAK, t, 3);
 	CHECK(n == 3 && !t[0]->commit, "vmsplice leak on hugetlb: the unfixed case first");
 	tag_describe(t[0], line, sizeof(line));
 	CHECK(!strncmp(line, "a known unfixed case", 20), "described: %s", line);
 
-	n = tags_lookup("odirect", MC_PRIVATE | MC_ANON | MC_LARGE | MC_SWAPPABLE, fork_po, 2,
+	n = tags_lookup("odirect", NULL, MC_PRIVATE | MC_ANON | MC_LARGE | MC_SWAPPABLE, fork_po, 2,
 			VC_LOST_WRITE, t, 3);
 	CHECK(n == 3 && !strcmp(t[0]->commit, "d042035eaf5f"),
 	      "odirect lost write on thp under fork: THP split-at-fork fix first");
 	CHECK(has_commit(t, n, "70e806e4e645"), "odirect lost write: early COW fix listed");
 
-	n = tags_lookup("odirect", MC_PRIVATE | MC_ANON, fork_po, 2, VC_LEAK, t, 3);
+	n = tags_lookup("odirect", NULL, MC_PRIVATE | MC_ANON, fork_po, 2, VC_LEAK, t, 3);
 	CHECK(n == 1 && !strcmp(t[0]->commit, "09854ba94c6a"),
 	      "parent-side leak under fork on anon: do_wp_page() fix only (n %zu)", n);
 
-	n = tags_lookup("odirect", MC_PRIVATE | MC_ANON, NULL, 0, VC_GARBAGE, t, 3);
+	n = tags_lookup("odirect", NULL, MC_PRIVATE | MC_ANON, NULL, 0, VC_GARBAGE, t, 3);
 	CHECK(n == 0, "garbage without faults: nothing claimed (n %zu)", n);
 
-	n = tags_lookup("vmsplice", MC_SHARED, NULL, 0, VC_TORN, t, 3);
+	n = tags_lookup("vmsplice", NULL, MC_SHARED, NULL, 0, VC_TORN, t, 3);
 	CHECK(n == 0, "torn vmsplice block: no leak tag (n %zu)", n);
 
-	n = tags_lookup("procmem", MC_PRIVATE | MC_LARGE, NULL, 0, VC_MISPLACED, t, 1);
+	n = tags_lookup("procmem", NULL, MC_PRIVATE | MC_LARGE, NULL, 0, VC_MISPLACED, t, 1);
 	CHECK(n == 1 && !strcmp(t[0]->cve, "CVE-2017-1000405"),
 	      "procmem on thp, max 1: huge Dirty COW first");
 }
