@@ -64,7 +64,7 @@ static int hugetlb_1g_check(struct job *j, char *why, size_t len)
 const struct backing_ops backing_hugetlb_1g = {
 	.name = "hugetlb-1g",
 	.desc = "1 GiB hugetlb pages (MAP_HUGETLB|MAP_HUGE_1GB), where they can be reserved",
-	.caps = MC_PRIVATE | MC_HUGETLB,
+	.caps = MC_PRIVATE | MC_HUGETLB | MC_GIANT,
 	.proof = "hugetlb_bytes_start",
 	.probe = hugetlb_1g_probe,
 	.reserve = hugetlb_1g_reserve,

@@ -139,6 +139,8 @@ bool job_claim_pages(struct job *j, size_t first_page, size_t npages, size_t *b0
 void job_release_blocks(struct job *j, size_t b0, size_t b1, bool verify)
 {
 	for (size_t b = b0; b < b1; b++) {
+		if (oracle_state(&j->oracle, b) == BLK_BAD)
+			continue;	/* reported: stays as the kernel left it */
 		if (verify && !job_verify_owned(j, b, DET_FAULT))
 			continue;	/* reported and marked bad */
 		/*

@@ -19,7 +19,8 @@ enum mem_caps {
 	MC_FILE = 1u << 5,	/* page cache of a regular file */
 	MC_SWAPPABLE = 1u << 6,	/* reclaim may write it to swap */
 	MC_MLOCKED = 1u << 7,	/* mlock modifier */
-	MC_NR = 8
+	MC_GIANT = 1u << 8,	/* 1 GiB pages: one page is 262144 4 KiB blocks */
+	MC_NR = 9
 };
 
 /* "swappable memory" for messages; @caps one bit. */

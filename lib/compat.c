@@ -16,6 +16,7 @@ static const char *const cap_names[MC_NR] = {
 	"file-backed memory",
 	"swappable memory",
 	"mlocked memory",
+	"1 GiB pages (no fault can claim a whole page from running workers)",
 };
 
 const char *caps_name(unsigned int cap)

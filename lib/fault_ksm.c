@@ -19,10 +19,24 @@
 #define KSM_RUN_PAGES	64
 #define KSM_TRIES	8
 #define KSM_SAMPLE_MS	250
+/*
+ * Shared blocks stay claimed this long before workers may rewrite them:
+ * ksmd merges a page only after seeing it unchanged on two scans, and a
+ * fast workload would otherwise rewrite every block first.
+ */
+#define KSM_HOLD_MS	500
+#define KSM_HELD	8
+
+struct ksm_held {
+	size_t b0, b1;
+	uint64_t since;
+};
 
 struct ksm_priv {
 	uint64_t last_ms;
 	_Atomic uint64_t *ev_merged, *ev_shared;
+	struct ksm_held held[KSM_HELD];
+	unsigned int nheld;
 };
 
 static int ksm_setup(struct fault_inst *f)
@@ -75,6 +89,23 @@ static void sample(struct fault_inst *f, struct ksm_priv *p)
 	atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
 }
 
+/* Give back held runs older than @age ms, checking them: merged, they must still match. */
+static void release_held(struct job *j, struct ksm_priv *p, uint64_t age, bool verify)
+{
+	uint64_t now = clock_ms();
+
+	for (unsigned int i = 0; i < p->nheld;) {
+		struct ksm_held *h = &p->held[i];
+
+		if (now - h->since < age) {
+			i++;
+			continue;
+		}
+		job_release_blocks(j, h->b0, h->b1, verify);
+		*h = p->held[--p->nheld];
+	}
+}
+
 static int ksm_inject(struct fault_inst *f, struct rng *r)
 {
 	struct ksm_priv *p = f->priv;
@@ -82,7 +113,8 @@ static int ksm_inject(struct fault_inst *f, struct rng *r)
 	size_t b0, b1;
 
 	sample(f, p);
-	if (!claim_run(j, r, &b0, &b1)) {
+	release_held(j, p, KSM_HOLD_MS, true);
+	if (p->nheld == KSM_HELD || !claim_run(j, r, &b0, &b1)) {
 		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
 		return 0;
 	}
@@ -91,15 +123,20 @@ static int ksm_inject(struct fault_inst *f, struct rng *r)
 		if (!job_verify_owned(j, b, DET_FAULT))
 			continue;	/* reported and marked bad */
 		ksm_write_shared(j, b);
-		oracle_release(&j->oracle, b, true);
 		ev_add(p->ev_shared, 1);
 	}
+	/* Bad blocks stay bad: job_release_blocks() only gives back owned ones. */
+	p->held[p->nheld++] = (struct ksm_held){ b0, b1, clock_ms() };
 	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	return 0;
 }
 
 static void ksm_teardown(struct fault_inst *f)
 {
+	struct ksm_priv *p = f->priv;
+
+	if (p && f->job->reg.base)
+		release_held(f->job, p, 0, false);
 	free(f->priv);
 	f->priv = NULL;
 }

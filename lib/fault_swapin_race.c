@@ -232,7 +232,8 @@ const struct fault_ops fault_swapin_race = {
 	.desc = "page out a range, then several threads fault the same swapped pages at once",
 	.interval_ms = 20,
 	.needs = MC_SWAPPABLE,
-	.refuses = 0,
+	/* pagemap shows no swap entry for shmem: the race could not be proven */
+	.refuses = MC_SHARED,
 	.proof = "pages_swapin_raced",
 	.probe = fault_swap_probe,
 	.setup = swapin_setup,

@@ -226,7 +226,7 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 			job_teardown(&run->jobs[i]);
 	if (tunable_restore_all())
 		run_invalid(run, "could not restore every kernel tunable this run changed");
-	if (!atomic_load(&run->aborted) && !run->invalid[0])
+	if (!atomic_load(&run->aborted))
 		atomic_store(&run->stop, false);
 }
 
@@ -332,13 +332,16 @@ int cmd_run(int argc, char **argv)
 	run.jobs = calloc(rc->njobs ? rc->njobs : 1, sizeof(*run.jobs));
 	if (!run.jobs)
 		run_invalid(&run, "out of memory for %u jobs", rc->njobs);
+	/* A detector that cannot see, or no memory for jobs: run nothing. */
+	if (run.invalid[0])
+		atomic_store(&run.aborted, true);
 	per = rc->parallel ? rc->parallel : rc->njobs;
 	rounds = (rc->njobs + per - 1) / per;
 	if (rounds > 1)
 		fprintf(stderr, "pinstress: %u jobs in %u rounds of up to %u, %.0fs each\n",
 			rc->njobs, rounds, per, run.duration_s);
-	for (unsigned int first = 0; first < rc->njobs && !run.invalid[0] &&
-				     !atomic_load(&run.aborted); first += per)
+	/* An invalid job does not end the run: the rest of the plan still says what it can. */
+	for (unsigned int first = 0; first < rc->njobs && !atomic_load(&run.aborted); first += per)
 		run_round(&run, &sigs, first, first + per < rc->njobs ? first + per : rc->njobs);
 	run_stop(&run);
 	run.duration_s = run_elapsed(&run);
