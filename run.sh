@@ -27,7 +27,7 @@ usage() {
 Usage: ./run.sh [PROFILE] [pinstress run options...]   build, prepare, run PROFILE
                                                        (default configs/smoke.ini)
        ./run.sh build                                  install build deps (root), build
-       ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE long)
+       ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE "long|matrix-open")
        ./run.sh prepare-check                          prepare, show the result, restore
        ./run.sh -h|--help
 
@@ -188,6 +188,20 @@ debugfs_check() {
 	return 0
 }
 
+# libhugetlbfs finds hugetlbfs mounts when a program starts: mount one first if there is none.
+prepare_hugetlbfs() {
+	grep -q ' hugetlbfs ' /proc/mounts && return 0
+	[[ -e /sys/kernel/mm/hugepages/hugepages-2048kB ]] || return 0
+	local dir=/dev/hugepages made=0
+	[[ -d $dir ]] || { mkdir -p "$dir" && made=1; } || return 0
+	if mount -t hugetlbfs -o pagesize=2M none "$dir" 2>/dev/null; then
+		# Restore runs newest first: unmount, then remove the directory we made.
+		((made)) && RESTORE+=("rmdir $dir")
+		RESTORE+=("umount $dir && say 'unmounted hugetlbfs from $dir'")
+		say "hugetlbfs on $dir (for libhugetlbfs), removed on exit"
+	fi
+}
+
 prepare_tunables() {
 	local f snap=()
 	for f in "${TUNABLES[@]}"; do
@@ -242,6 +256,7 @@ prepare() { # [USER_SCRATCH]
 	prepare_swap
 	prepare_thp
 	prepare_hugetlb
+	prepare_hugetlbfs
 	prepare_tunables
 }
 
@@ -285,7 +300,7 @@ cmd_test() {
 	start=$SECONDS
 	# Foreground, so a terminal Ctrl-C reaches ctest, which stops its tests; the trap runs after.
 	IN_CHILD=1
-	ctest --test-dir "$BUILD" --output-on-failure -LE long "$@" || rc=$?
+	ctest --test-dir "$BUILD" --output-on-failure -LE "long|matrix-open" "$@" || rc=$?
 	IN_CHILD=0
 	echo $((SECONDS - start)) >"$last"
 	say "test suite took $((SECONDS - start))s (exit $rc)"

@@ -64,7 +64,7 @@ struct uffdio_move {
 #define UM_MAX_PAGES	512
 #define UM_PMD		(2UL << 20)
 #define UM_TRIES	4	/* ranges tried per injection to find idle blocks */
-#define UM_BACK_TRIES	8
+#define UM_BACK_TRIES	200	/* 1 ms apart: a page under migration (compact) is busy for a moment */
 
 struct um_priv {
 	int uffd;
@@ -207,6 +207,8 @@ static int move_back(struct um_priv *p, const struct region *reg, uint8_t *dst, 
 		done += um_move(p->uffd, dst + done, spare + done, len - done, &err);
 		if (err == -EINVAL)
 			um_register(p->uffd, reg->base, reg->size);
+		else if (err == -EBUSY || err == -EAGAIN)
+			usleep(1000);
 	}
 	if (done == len)
 		return 0;

@@ -255,6 +255,14 @@ static void plan_add_implied(struct job_config *c, const struct backing_ops *bk)
 	c->nfaults++;
 }
 
+static bool has_fault(const struct job_config *c, const char *name)
+{
+	for (unsigned int k = 0; k < c->nfaults; k++)
+		if (!strcmp(c->faults[k], name))
+			return true;
+	return false;
+}
+
 /* Job @c as it can run here: unavailable faults dropped or the job refused. */
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len)
 {
@@ -278,6 +286,17 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 		return -ENOTSUP;
 	}
 	plan_add_implied(c, bk);
+	/*
+	 * Both move the region's pages away and back, and each undoes state
+	 * the other relies on (mremap drops the uffd registration; a move-back
+	 * then fails and leaves holes): together they would report their own
+	 * damage as the kernel's.
+	 */
+	if (has_fault(c, "mremap") && has_fault(c, "uffd-move")) {
+		snprintf(why, len, "job %s: faults mremap and uffd-move cannot share a job (each "
+			 "undoes what the other relies on); use two jobs", c->name);
+		return -ENOTSUP;
+	}
 	j->nfaults = 0;
 	for (unsigned int k = 0; k < c->nfaults; k++) {
 		const struct fault_ops *f = fault_find(c->faults[k]);
