@@ -40,6 +40,11 @@ const struct tag tag_table[] = {
 	  "private 1 GiB hugetlb: a fork child sees a fresh zero page where the data from the "
 	  "time of fork was (2 MiB pages are not affected)",
 	  "hugetlb-1g", true },
+	/* The same, seen through a fork child's vmsplice() of its view. */
+	{ "vmsplice", MC_HUGETLB, NULL, VC_ZEROED, NULL, NULL, "6.18 (found here, unfixed)",
+	  "private 1 GiB hugetlb: a fork child sees a fresh zero page where the data from the "
+	  "time of fork was (2 MiB pages are not affected)",
+	  "hugetlb-1g", true },
 	/* hugetlb_wp() decides reuse by mapcount, not refcount: cow.c XFAIL. */
 	{ "vmsplice", MC_HUGETLB, NULL, VC_LEAK, NULL, NULL, "6.10 (documented, unfixed)",
 	  "hugetlb reuses a COW page by mapcount, so vmsplice (FOLL_GET) references can "
