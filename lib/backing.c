@@ -71,14 +71,13 @@ void *backing_reserve(size_t len, size_t align)
  * starting at an @align boundary.  THP needs PMD alignment, and a VMA of
  * our own keeps smaps numbers about this region only.
  */
-int backing_map_aligned(struct region *r, size_t size, size_t align)
+static int map_over(struct region *r, size_t size, size_t align, int flags, int fd)
 {
 	uint8_t *base = backing_reserve(size, align);
 
 	if (!base)
 		return -ENOMEM;
-	if (mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-		 -1, 0) == MAP_FAILED) {
+	if (mmap(base, size, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, 0) == MAP_FAILED) {
 		int err = -errno;
 
 		munmap(base, size);
@@ -88,6 +87,31 @@ int backing_map_aligned(struct region *r, size_t size, size_t align)
 	r->size = size;
 	r->map_addr = base;
 	r->map_len = size;
+	return 0;
+}
+
+int backing_map_aligned(struct region *r, size_t size, size_t align)
+{
+	return map_over(r, size, align, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+}
+
+int backing_map_shared(struct region *r, int fd, size_t size, size_t align)
+{
+	return map_over(r, size, align, MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0), fd);
+}
+
+int backing_check_shmem(struct job *j, char *why, size_t len)
+{
+	struct census c;
+	int ret = census_take(j->reg.base, j->reg.size, &c);
+
+	if (ret)
+		return ret;
+	if (!c.shmem || c.shmem != c.present) {
+		snprintf(why, len, "%llu of %llu present pages are shmem per kpageflags",
+			 (unsigned long long)c.shmem, (unsigned long long)c.present);
+		return -ENOTSUP;
+	}
 	return 0;
 }
 

@@ -59,6 +59,10 @@ int backing_map_aligned(struct region *r, size_t size, size_t align);
  * (-1: MAP_ANONYMOUS) at an @align boundary, PROT_READ|PROT_WRITE.
  */
 int backing_map_shared(struct region *r, int fd, size_t size, size_t align);
+/* check() of shmem-backed memory: every present page is shmem per kpageflags. */
+int backing_check_shmem(struct job *j, char *why, size_t len);
+/* anon.c, shared with ksm: page-aligned private memory kept in base pages. */
+int backing_anon_map(struct job *j, size_t size);
 /* Reserve @len bytes of address space aligned to @align (PROT_NONE); NULL on failure. */
 void *backing_reserve(size_t len, size_t align);
 void backing_unmap_common(struct job *j);

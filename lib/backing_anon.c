@@ -10,9 +10,9 @@
 
 #include "backing.h"
 
-static int anon_map(struct job *j, size_t size)
+int backing_anon_map(struct job *j, size_t size)
 {
-	int ret = backing_map_aligned(&j->reg, size, (size_t)sysconf(_SC_PAGESIZE));
+	int ret = backing_map_aligned(&j->reg, size, job_page_size());
 
 	if (ret)
 		return ret;
@@ -43,7 +43,7 @@ const struct backing_ops backing_anon = {
 	.desc = "private anonymous memory, base pages (MADV_NOHUGEPAGE)",
 	.caps = MC_PRIVATE | MC_ANON | MC_SWAPPABLE,
 	.proof = "anon_bytes_start",
-	.map = anon_map,
+	.map = backing_anon_map,
 	.unmap = backing_unmap_common,
 	.check = anon_check,
 };

@@ -19,20 +19,6 @@
 #define KSM_WAIT_MS 10000
 #define KSM_POLL_MS 100
 
-static int ksm_map(struct job *j, size_t size)
-{
-	int ret = backing_map_aligned(&j->reg, size, job_page_size());
-
-	if (ret)
-		return ret;
-	/* Base pages: KSM would split THPs anyway; thp + the ksm fault does that. */
-	if (madvise(j->reg.base, j->reg.size, MADV_NOHUGEPAGE)) {
-		ret = -errno;
-		backing_unmap_common(j);
-	}
-	return ret;
-}
-
 static int ksm_fill(struct job *j)
 {
 	int ret = job_init_region(j);
@@ -73,7 +59,8 @@ const struct backing_ops backing_ksm = {
 	.caps = MC_PRIVATE | MC_ANON | MC_SWAPPABLE,
 	.proof = "ksm_pages_max",
 	.probe = ksm_probe,
-	.map = ksm_map,
+	/* Base pages: KSM would split THPs anyway; thp + the ksm fault does that. */
+	.map = backing_anon_map,
 	.unmap = backing_unmap_common,
 	.fill = ksm_fill,
 	.check = ksm_check,

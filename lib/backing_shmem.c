@@ -3,32 +3,14 @@
  * shmem: MAP_SHARED | MAP_ANONYMOUS.  The kernel backs it with an internal
  * shmem file (mm/shmem.c shmem_zero_setup); fork shares the pages.
  */
-#include <errno.h>
-#include <stdio.h>
 
 #include "backing.h"
-#include "census.h"
 
 #define ALIGN_2M (2UL << 20)
 
 static int shmem_map(struct job *j, size_t size)
 {
 	return backing_map_shared(&j->reg, -1, size, ALIGN_2M);
-}
-
-static int shmem_check(struct job *j, char *why, size_t len)
-{
-	struct census c;
-	int ret = census_take(j->reg.base, j->reg.size, &c);
-
-	if (ret)
-		return ret;
-	if (!c.shmem || c.shmem != c.present) {
-		snprintf(why, len, "%llu of %llu present pages are shmem per kpageflags",
-			 (unsigned long long)c.shmem, (unsigned long long)c.present);
-		return -ENOTSUP;
-	}
-	return 0;
 }
 
 const struct backing_ops backing_shmem = {
@@ -38,5 +20,5 @@ const struct backing_ops backing_shmem = {
 	.proof = "shmem_bytes_start",
 	.map = shmem_map,
 	.unmap = backing_unmap_common,
-	.check = shmem_check,
+	.check = backing_check_shmem,
 };

@@ -25,19 +25,26 @@ static void count_flags(struct census *c, uint64_t kf)
 	c->mlocked += !!(kf & F(KPF_MLOCKED));
 	c->dirty += !!(kf & F(KPF_DIRTY));
 	c->zero += !!(kf & F(KPF_ZERO_PAGE));
-}
-
-/* A head page followed by @n tails at consecutive PFNs: a folio of order log2(n). */
-static void note_order(struct census *c, uint64_t n)
-{
-	if (n >= 2 && !(n & (n - 1)))
-		c->orders |= 1u << __builtin_ctzll(n);
+	c->lazyfree += (kf & F(KPF_ANON)) && !(kf & F(KPF_SWAPBACKED)) && !(kf & F(KPF_KSM));
 }
 
 struct walk {
 	int kfd;
 	uint64_t head_pfn, run;		/* the large folio being followed */
 };
+
+/* The folio being followed ends: @run pages of it were mapped in a row. */
+static void end_run(struct walk *w, struct census *c)
+{
+	uint64_t n = w->run;
+
+	w->run = 0;
+	if (n < 2)
+		return;
+	c->large[63 - __builtin_clzll(n)] += n;
+	if (!(n & (n - 1)))
+		c->orders |= 1u << __builtin_ctzll(n);
+}
 
 static void walk_page(struct walk *w, struct census *c, uint64_t pm)
 {
@@ -46,22 +53,33 @@ static void walk_page(struct walk *w, struct census *c, uint64_t pm)
 	c->soft_dirty += !!(pm & PM_SOFT_DIRTY);
 	if (!(pm & PM_PRESENT)) {
 		c->swapped += !!(pm & PM_SWAP);
+		end_run(w, c);
 		return;
 	}
 	c->present++;
-	if (pread(w->kfd, &kf, sizeof(kf), (off_t)(pfn * sizeof(kf))) != sizeof(kf))
+	if (pread(w->kfd, &kf, sizeof(kf), (off_t)(pfn * sizeof(kf))) != sizeof(kf)) {
+		end_run(w, c);
 		return;
+	}
 	count_flags(c, kf);
 	if (kf & F(KPF_COMPOUND_HEAD)) {
-		note_order(c, w->run);
+		end_run(w, c);
 		w->head_pfn = pfn;
 		w->run = 1;
 	} else if ((kf & F(KPF_COMPOUND_TAIL)) && w->run && pfn == w->head_pfn + w->run) {
 		w->run++;
 	} else {
-		note_order(c, w->run);
-		w->run = 0;
+		end_run(w, c);
 	}
+}
+
+uint64_t census_large_pages(const struct census *c, unsigned int min_order)
+{
+	uint64_t n = 0;
+
+	for (unsigned int k = min_order ? min_order : 1; k < 32; k++)
+		n += c->large[k];
+	return n;
 }
 
 int census_take(const void *addr, size_t len, struct census *c)
@@ -88,7 +106,7 @@ int census_take(const void *addr, size_t len, struct census *c)
 		for (size_t p = 0; p < k && !ret; p++)
 			walk_page(&w, c, pm[p]);
 	}
-	note_order(c, w.run);
+	end_run(&w, c);
 out:
 	if (pfd >= 0)
 		close(pfd);

@@ -41,11 +41,21 @@ struct census {
 	uint64_t dirty;
 	uint64_t zero;		/* the shared zero page */
 	uint64_t soft_dirty;	/* pagemap soft-dirty bit set */
+	uint64_t lazyfree;	/* present anon pages no longer swap-backed (MADV_FREE) */
 	uint32_t orders;	/* bit k: a large folio of order k is mapped here */
+	/*
+	 * large[k]: pages seen in runs of n >= 2 pages of one folio (head,
+	 * then tails at consecutive PFNs) with floor(log2(n)) = k.  Only the
+	 * part of a folio inside the range counts.
+	 */
+	uint64_t large[32];
 };
 
 /* Take a census of [addr, addr+len); len a multiple of the page size. */
 int census_take(const void *addr, size_t len, struct census *c);
+
+/* Pages in runs of at least 2^@min_order pages of one folio (@min_order >= 1). */
+uint64_t census_large_pages(const struct census *c, unsigned int min_order);
 
 /* "16K,64K,2048K": the folio sizes in an order mask. */
 void census_orders_str(uint32_t orders, char *buf, size_t len);

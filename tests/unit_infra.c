@@ -20,19 +20,7 @@
 #include "tunable.h"
 #include "workload.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                \
-	do {                                                            \
-		if (cond) {                                             \
-			passed++;                                       \
-		} else {                                                \
-			failed++;                                       \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);     \
-			printf(__VA_ARGS__);                            \
-			printf("\n");                                   \
-		}                                                       \
-	} while (0)
+#include "unit.h"
 
 static const uint64_t seed = 0x5eed;
 

@@ -13,19 +13,7 @@
 #include "classify.h"
 #include "tags.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                \
-	do {                                                            \
-		if (cond) {                                             \
-			passed++;                                       \
-		} else {                                                \
-			failed++;                                       \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);     \
-			printf(__VA_ARGS__);                            \
-			printf("\n");                                   \
-		}                                                       \
-	} while (0)
+#include "unit.h"
 
 static int has_commit(const struct tag *const *t, size_t n, const char *commit)
 {
