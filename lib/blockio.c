@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "second_look.h"
 #include "job.h"
 
 #define CLAIM_TRIES 64
@@ -55,6 +56,7 @@ bool job_verify_owned(struct job *j, size_t b, enum detected_by by)
 		return true;
 	}
 	classify_block(region_block(r, b), r->block_size, j->seed, &want, SIDE_PARENT, &f);
+	second_look(region_block(r, b), r->block_size, j->seed, &want, &f, pt_view_read);
 	oracle_mark_bad(&j->oracle, b);
 	run_report_mismatch(j, b, &want, &f, by);
 	return false;

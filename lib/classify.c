@@ -18,6 +18,7 @@ static const char *const names[VC_NR] = {
 	[VC_TORN] = "torn",
 	[VC_GARBAGE] = "garbage",
 	[VC_PIN_DIVERGENCE] = "pin-divergence",
+	[VC_STALE_TLB] = "stale-tlb",
 };
 
 const char *vclass_name(enum vclass c)

@@ -26,6 +26,13 @@ enum vclass {
 	 * mapping point at different pages.  found/cls-of-pin in the finding.
 	 */
 	VC_PIN_DIVERGENCE,
+	/*
+	 * The page the page tables map holds the right stamp (read through
+	 * /proc/self/mem, a page-table walk) but a CPU load from the same
+	 * address returned older data: the CPU used a stale TLB entry for the
+	 * old page.  found is what the load saw; stale_us how long it lasted.
+	 */
+	VC_STALE_TLB,
 	VC_NR
 };
 
@@ -39,6 +46,9 @@ struct vfinding {
 	enum vclass cls;
 	bool found_valid;	/* found holds a decoded, valid header */
 	struct stamp_id found;
+	/* VC_STALE_TLB: CPU and how long its loads kept seeing @found; -1: past the bound */
+	int cpu;
+	long stale_us;
 };
 
 const char *vclass_name(enum vclass c);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Monotonic milliseconds for deadlines and pacing.  clock_gettime() is
+ * Monotonic time for deadlines, pacing and timing.  clock_gettime() is
  * async-signal-safe, so a fork child may use this too.
  */
 #ifndef PINSTRESS_CLOCK_H
@@ -9,12 +9,17 @@
 #include <stdint.h>
 #include <time.h>
 
-static inline uint64_t clock_ms(void)
+static inline uint64_t clock_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t clock_ms(void)
+{
+	return clock_ns() / 1000000;
 }
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "second_look.h"
 #include "tags.h"
 
 bool run_stopping(const struct run_ctx *run)
@@ -131,6 +132,26 @@ static void print_tags(const struct run_ctx *run, const struct err_rec *e)
 	}
 }
 
+void stale_str(const struct err_rec *e, char *buf, size_t len)
+{
+	char how_long[48] = "over " SECOND_LOOK_BOUND_STR;
+
+	if (e->stale_us >= 0)
+		snprintf(how_long, sizeof(how_long), "%ld us", e->stale_us);
+	snprintf(buf, len,
+		 "the page tables map the expected data (read through /proc/self/mem); loads on "
+		 "CPU %d saw the found data for %s more: a stale TLB entry for the old page",
+		 e->cpu, how_long);
+}
+
+static void print_stale(const struct err_rec *e)
+{
+	char line[256];
+
+	stale_str(e, line, sizeof(line));
+	fprintf(stderr, "pinstress:   %s\n", line);
+}
+
 static void print_err(const struct run_ctx *run, const struct err_rec *e)
 {
 	const struct job *j = &run->jobs[e->job];
@@ -147,6 +168,8 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
 		"pinstress:   found    %s%s\n",
 		vclass_name(e->cls), j->cfg->name, j->cfg->workload, j->cfg->backing, e->block,
 		(unsigned long)e->vaddr, e->time_s, detected_by_name(e->by), want, got, diff);
+	if (e->cls == VC_STALE_TLB)
+		print_stale(e);
 	print_tags(run, e);
 }
 
@@ -156,6 +179,17 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
  * job's evidence, never a pass and never a new bug.  It does not stop the
  * run: whatever else the run finds is still reported as corruption.
  */
+/*
+ * A stale TLB entry is the known flush-window case only while it is short
+ * and shows this block's own older data.  One that outlives the bound, or
+ * shows anything else, would mean the old page was freed and reused.
+ */
+static bool stale_in_flush_window(const struct err_rec *e)
+{
+	return e->stale_us >= 0 && e->found_valid && e->found.region == e->expect.region &&
+	       e->found.block == e->expect.block && e->found.gen < e->expect.gen;
+}
+
 static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
 {
 	const struct tag *t[ERR_MAX_TAGS];
@@ -164,6 +198,8 @@ static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
 	char line[512];
 	bool first;
 
+	if (e->cls == VC_STALE_TLB && !stale_in_flush_window(e))
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		if (!t[i]->xfail)
 			continue;
@@ -178,6 +214,8 @@ static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
 		if (first) {
 			fprintf(stderr, "pinstress: EXPECTED FAILURE %s in job %s block %zu, detected by %s: %s\n",
 				vclass_name(e->cls), j->cfg->name, e->block, detected_by_name(e->by), line);
+			if (e->cls == VC_STALE_TLB)
+				print_stale(e);
 			run_note(run, "expected failure in job %s (%s): %s", j->cfg->name,
 				 vclass_name(e->cls), line);
 		}
@@ -202,6 +240,8 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		.by = by,
 		.time_s = run_elapsed(run),
 		.first_diff = bs,
+		.cpu = f->cls == VC_STALE_TLB ? f->cpu : -1,
+		.stale_us = f->cls == VC_STALE_TLB ? f->stale_us : 0,
 	};
 	void *tmp = diff ? malloc(bs) : NULL;
 

@@ -180,8 +180,16 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct job *j = w->job;
-	int ret = j->wl->worker_init(w);
+	int ret;
 
+	/*
+	 * Setup touches region addresses too (uring-fixed registers, that is
+	 * pins, the pages mapped there): a fault that moves pages away must
+	 * not run meanwhile, or the pins land on the empty range it leaves.
+	 */
+	pthread_rwlock_rdlock(&j->maplock);
+	ret = j->wl->worker_init(w);
+	pthread_rwlock_unlock(&j->maplock);
 	if (ret) {
 		snprintf(w->errmsg, sizeof(w->errmsg), "worker %u setup: %s", w->id, strerror(-ret));
 		goto out;

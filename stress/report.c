@@ -258,6 +258,15 @@ static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
 	json_object_object_add(o, "first_diff",
 			       err_first_diff_known(run, e) ? ju64(e->first_diff) : NULL);
 	json_object_object_add(o, "detected_by", jstr(detected_by_name(e->by)));
+	if (e->cls == VC_STALE_TLB) {
+		char why[256];
+
+		stale_str(e, why, sizeof(why));
+		json_object_object_add(o, "stale_cpu", json_object_new_int(e->cpu));
+		json_object_object_add(o, "stale_us",
+				       e->stale_us >= 0 ? json_object_new_int64(e->stale_us) : NULL);
+		json_object_object_add(o, "second_look", jstr(why));
+	}
 	json_object_object_add(o, "expected_failure", json_object_new_boolean(e->xfail));
 	json_object_object_add(o, "time_s", json_object_new_double(e->time_s));
 	json_object_object_add(o, "tags", tags_json(run, e));

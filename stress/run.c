@@ -289,11 +289,16 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 
 static void finish(struct run_ctx *run, int code)
 {
+	char xf[64] = "";
+
 	report_summary(run, stdout);
 	if (run->rc->json[0] && report_write_json(run, run->rc->json, code))
 		fprintf(stderr, "pinstress: cannot write report %s\n", run->rc->json);
-	fprintf(stderr, "pinstress: result %s (exit %d), seed %llu\n", result_name(code), code,
-		(unsigned long long)run->rc->seed);
+	if (run->nxfail_total)
+		snprintf(xf, sizeof(xf), " with %llu expected failures",
+			 (unsigned long long)run->nxfail_total);
+	fprintf(stderr, "pinstress: result %s%s (exit %d), seed %llu\n", result_name(code), xf,
+		code, (unsigned long long)run->rc->seed);
 }
 
 int cmd_run(int argc, char **argv)

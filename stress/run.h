@@ -38,6 +38,8 @@ struct err_rec {
 	double time_s;
 	size_t first_diff;		/* byte offset, block_size if unknown */
 	bool xfail;			/* matches a known unfixed kernel issue */
+	int cpu;			/* VC_STALE_TLB: the CPU whose loads were stale */
+	long stale_us;			/* VC_STALE_TLB: for how long; -1 past the bound */
 };
 
 /* The known bugs (lib/tags.h) a finding looks like: up to @max, best first. */
@@ -48,6 +50,9 @@ size_t err_tags(const struct run_ctx *run, const struct err_rec *e, const struct
 
 /* False when the damaged copy was gone before it could be compared (fork child). */
 bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e);
+
+/* What the second look found for a VC_STALE_TLB finding, one sentence. */
+void stale_str(const struct err_rec *e, char *buf, size_t len);
 
 struct canary_result {
 	bool ran;

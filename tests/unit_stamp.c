@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "classify.h"
 #include "oracle.h"
 #include "plant.h"
+#include "second_look.h"
 
 #include "unit.h"
 
@@ -175,6 +178,80 @@ static void test_readback(size_t bs)
 	free(copy);
 }
 
+/*
+ * Second look.  A fake page-table reader stands for the kernel's view: it
+ * holds the expected stamp while the block the CPU loads does not, which
+ * is what a stale TLB entry looks like from user space.
+ */
+static const void *pt_fake_src;
+
+static int pt_fake(void *dst, const void *addr, size_t len)
+{
+	(void)addr;
+	memcpy(dst, pt_fake_src, len);
+	return 0;
+}
+
+struct heal_arg {
+	uint8_t *blk;
+	const uint8_t *good;
+	size_t bs;
+};
+
+/* The "flush": after 3 ms the CPU's view becomes the page-table view. */
+static void *heal_later(void *p)
+{
+	struct heal_arg *a = p;
+	struct timespec ts = { 0, 3000000 };
+
+	nanosleep(&ts, NULL);
+	memcpy(a->blk, a->good, a->bs);
+	return NULL;
+}
+
+static void test_second_look(size_t bs)
+{
+	struct stamp_id id = { 3, SRC_MAKE(SRC_FILE, 9), 42, 7 }, old = id;
+	uint8_t *blk = malloc(bs), *good = malloc(bs);
+	struct heal_arg a = { blk, good, bs };
+	struct vfinding f;
+	pthread_t t;
+
+	old.gen = 6;
+	stamp_fill(good, bs, seed, &id);
+	stamp_fill(blk, bs, seed, &old);
+	pt_fake_src = good;
+
+	/* The CPU keeps the old page past the bound: stale-tlb, not healed. */
+	classify_block(blk, bs, seed, &id, SIDE_PARENT, &f);
+	CHECK(f.cls == VC_LOST_WRITE, "bs %zu: the load alone says lost-write", bs);
+	CHECK(second_look(blk, bs, seed, &id, &f, pt_fake) && f.cls == VC_STALE_TLB &&
+	      f.found_valid && stamp_id_equal(&f.found, &old) && f.stale_us == -1,
+	      "bs %zu: page tables right, load wrong past the bound: stale-tlb, unhealed", bs);
+
+	/* The flush arrives 3 ms later: stale-tlb with the time it took. */
+	classify_block(blk, bs, seed, &id, SIDE_PARENT, &f);
+	pthread_create(&t, NULL, heal_later, &a);
+	CHECK(second_look(blk, bs, seed, &id, &f, pt_fake) && f.cls == VC_STALE_TLB &&
+	      f.stale_us >= 2000 && f.stale_us < SECOND_LOOK_BOUND_US,
+	      "bs %zu: healed after 3 ms: stale-tlb for %ld us", bs, f.stale_us);
+	pthread_join(t, NULL);
+
+	/* Real page tables (/proc/self/mem): real damage stays what it is. */
+	stamp_fill(blk, bs, seed, &old);
+	classify_block(blk, bs, seed, &id, SIDE_PARENT, &f);
+	CHECK(!second_look(blk, bs, seed, &id, &f, pt_view_read) && f.cls == VC_LOST_WRITE,
+	      "bs %zu: a really old block is lost-write after the second look", bs);
+	memset(blk, 0, bs);
+	classify_block(blk, bs, seed, &id, SIDE_PARENT, &f);
+	CHECK(!second_look(blk, bs, seed, &id, &f, pt_view_read) && f.cls == VC_ZEROED,
+	      "bs %zu: a really zeroed block stays zeroed", bs);
+	CHECK(pt_view_read(good + 0, blk, bs) == 0 && !memcmp(good, blk, bs),
+	      "bs %zu: /proc/self/mem reads what the CPU sees", bs);
+	free(blk);
+	free(good);
+}
+
 static void test_oracle(void)
 {
 	struct oracle o;
@@ -288,6 +365,7 @@ int main(void)
 		test_special(sizes[s]);
 		test_pipe_leak(sizes[s]);
 		test_readback(sizes[s]);
+		test_second_look(sizes[s]);
 	}
 	test_oracle();
 	test_oracle_undef();

@@ -136,14 +136,15 @@ static int start_helper(struct worker *w, struct pvm_priv *p)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
-	/* The region must be where j->reg says while the child unmaps its copy. */
-	pthread_rwlock_rdlock(&j->maplock);
+	/*
+	 * The region must be where j->reg says while the child unmaps its
+	 * copy: worker_init runs under the maplock.
+	 */
 	p->helper = fork();
 	if (!p->helper) {
 		close(sv[0]);
 		helper_main(sv[1], parent, p->bounce, j->reg.map_addr, j->reg.map_len);
 	}
-	pthread_rwlock_unlock(&j->maplock);
 	close(sv[1]);
 	if (p->helper < 0) {
 		close(sv[0]);

@@ -31,7 +31,11 @@ struct workload_ops {
 	const char *proof;		/* evidence counters that must be > 0 */
 	/* NULL if this machine can run it, else why not. */
 	const char *(*probe)(void);
-	/* Per thread: set up (w->priv), do one batch of work, drain and free. */
+	/*
+	 * Per thread: set up (w->priv), do one batch of work, drain and free.
+	 * worker_init and run_iter run with the job's maplock held for
+	 * reading (never take it again: a waiting writer would deadlock us).
+	 */
 	int (*worker_init)(struct worker *w);
 	int (*run_iter)(struct worker *w);
 	void (*worker_exit)(struct worker *w);
