@@ -12,10 +12,18 @@
  * part of the zone (measured here: 70% of a fresh 32 MiB region in 0.2 s),
  * later triggers only the pages allocated there since (pageout refaults,
  * fork COW copies, the scrubber's and workers' churn): tens to hundreds
- * of pages each.  Not moved by design: pinned pages (the refcount check in
- * isolate_migratepages_block(): the registered io_uring buffers) and
- * PMD-sized THPs (compound pages of pageblock order are skipped): on the
- * thp backing nothing of the region moves, hence refuses MC_LARGE.
+ * of pages each.  Compaction is machine-wide, so the first trigger of any
+ * job in the round moves every job's pages: each job therefore compares
+ * against PFNs taken at setup, before any job of its round started, and
+ * then against its previous look.  Freed pages are reused first, so a new
+ * region would sit where the last round's pages were packed, above the
+ * point where the scanners meet, and never move: .prepare compacts once
+ * before the region is allocated, which frees the low pages the region
+ * then comes from.  Not moved by design: pinned pages
+ * (the refcount check in isolate_migratepages_block(): the registered
+ * io_uring buffers) and PMD-sized THPs (compound pages of pageblock
+ * order are skipped): on the thp backing nothing of the region moves,
+ * hence refuses MC_LARGE.
  * Target: mm/compaction.c, mm/migrate.c (migrate_pages of pages with
  * short-term pins and I/O in flight).
  */
@@ -32,8 +40,10 @@
 #define COMPACT_MAX_PAGES	(64UL << 20 >> 12)	/* PFNs compared per trigger */
 
 struct compact_priv {
-	size_t npages;		/* window compared each time */
-	uint64_t *before, *after;
+	const uint8_t *addr;	/* window compared each time, chosen at setup */
+	size_t npages;
+	uint64_t *before, *after;	/* PFNs at the previous look, and now */
+	uint64_t mig_before;	/* pgmigrate_success at the previous look */
 	_Atomic uint64_t *ev_moved, *ev_migrated;
 };
 
@@ -44,10 +54,18 @@ static const char *compact_probe(void)
 	return NULL;
 }
 
+/* Before the region exists: vacate the low part of the zone it will come from. */
+static int compact_prepare(struct fault_inst *f)
+{
+	(void)f;
+	return tunable_poke(COMPACT_PATH, "1");
+}
+
 static int compact_setup(struct fault_inst *f)
 {
 	struct compact_priv *p = calloc(1, sizeof(*p));
 	size_t np = f->job->reg.size / job_page_size();
+	int ret;
 
 	if (!p)
 		return -ENOMEM;
@@ -61,44 +79,47 @@ static int compact_setup(struct fault_inst *f)
 	}
 	p->ev_moved = job_ev(f->job, "pages_pfn_changed");
 	p->ev_migrated = job_ev(f->job, "compact_pgmigrate_success");
+	p->addr = f->job->reg.base + f->job->seed % (np - p->npages + 1) * job_page_size();
 	f->priv = p;
-	return 0;
+	/* The first look: before any job of this round has started. */
+	ret = census_pfns(p->addr, p->npages, p->before);
+	if (!ret)
+		ret = vmstat_read("pgmigrate_success", &p->mig_before);
+	return ret;
 }
 
 static int compact_inject(struct fault_inst *f, struct rng *r)
 {
 	struct compact_priv *p = f->priv;
-	const struct region *reg = &f->job->reg;
-	size_t first = rng_below(r, reg->size / job_page_size() - p->npages + 1);
-	const uint8_t *addr = reg->base + first * job_page_size();
-	uint64_t mig0 = 0, mig1 = 0, moved = 0;
+	uint64_t mig = 0, moved = 0, *t;
 	int ret;
 
-	ret = census_pfns(addr, p->npages, p->before);
-	if (!ret)
-		ret = vmstat_read("pgmigrate_success", &mig0);
-	if (!ret)
-		ret = tunable_poke(COMPACT_PATH, "1");
+	(void)r;
+	ret = tunable_poke(COMPACT_PATH, "1");
 	if (ret)
 		return ret;
 	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
-	ret = census_pfns(addr, p->npages, p->after);
+	ret = census_pfns(p->addr, p->npages, p->after);
 	if (!ret)
-		ret = vmstat_read("pgmigrate_success", &mig1);
+		ret = vmstat_read("pgmigrate_success", &mig);
 	if (ret)
 		return ret;
-	ev_add(p->ev_migrated, mig1 - mig0);
+	ev_add(p->ev_migrated, mig - p->mig_before);
 	/*
-	 * Pages present at a new PFN across a compaction that migrated
-	 * something.  Alone, only migration does that; in a job that also
+	 * Pages present at a new PFN across a span in which something was
+	 * migrated.  Alone, only migration does that; in a job that also
 	 * forks or pages out, COW copies and refaults add to the count.
 	 */
-	for (size_t i = 0; mig1 > mig0 && i < p->npages; i++)
+	for (size_t i = 0; mig > p->mig_before && i < p->npages; i++)
 		moved += p->before[i] && p->after[i] && p->before[i] != p->after[i];
 	if (moved) {
 		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
 		ev_add(p->ev_moved, moved);
 	}
+	t = p->before;
+	p->before = p->after;
+	p->after = t;
+	p->mig_before = mig;
 	return 0;
 }
 
@@ -129,6 +150,7 @@ const struct fault_ops fault_compact = {
 	.refuses = MC_HUGETLB | MC_LARGE,
 	.proof = "pages_pfn_changed",
 	.probe = compact_probe,
+	.prepare = compact_prepare,
 	.setup = compact_setup,
 	.inject = compact_inject,
 	.teardown = compact_teardown,
