@@ -9,7 +9,7 @@ BUILD=$ROOT/build
 PROG=$BUILD/pinstress
 DEFAULT_PROFILE=$ROOT/configs/smoke.ini
 PACKAGES=(cmake gcc make pkg-config liburing-dev libnuma-dev libhugetlbfs-dev libxxhash-dev
-	  libjson-c-dev libinih-dev)
+	  libjson-c-dev libinih-dev procps)
 THP=/sys/kernel/mm/transparent_hugepage/enabled
 
 RESTORE=()	# commands, run last-first by restore()
@@ -168,6 +168,7 @@ TUNABLES=(
 	/sys/kernel/mm/transparent_hugepage/shmem_enabled
 	/sys/kernel/mm/hugepages/hugepages-*kB/nr_hugepages
 	/sys/kernel/mm/ksm/run /sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/ksm/sleep_millisecs
+	/sys/kernel/mm/ksm/smart_scan
 	/sys/module/zswap/parameters/enabled /sys/module/zswap/parameters/compressor
 )
 
@@ -202,12 +203,21 @@ prepare_hugetlbfs() {
 	fi
 }
 
+# pinstress gives ksmd nice 0 while it runs; the kernel starts it at nice 5.
+ksmd_check() {
+	local pid
+	pid=$(pgrep -x ksmd) || return 0
+	[[ $(ps -o ni= -p "$pid" | tr -d ' ') == "$1" ]] || renice -n "$1" -p "$pid" >/dev/null
+	return 0
+}
+
 prepare_tunables() {
-	local f snap=()
+	local f snap=() pid
 	for f in "${TUNABLES[@]}"; do
 		[[ -r $f ]] && snap+=("$f=$(tunable_value "$f")")
 	done
 	RESTORE+=("tunables_check $(printf '%q ' "${snap[@]}")")
+	pid=$(pgrep -x ksmd) && RESTORE+=("ksmd_check $(ps -o ni= -p "$pid" | tr -d ' ')")
 	mountpoint -q /sys/kernel/debug || RESTORE+=("debugfs_check")
 }
 

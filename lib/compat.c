@@ -67,5 +67,10 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 		snprintf(buf, len, "workload %s on %s: %s", wl->name, bk->name, wl->refuses_why);
 	if (no || !f)
 		return no;
+	if (f->refuses_wl & wl->flags) {
+		snprintf(buf, len, "fault %s under workload %s: %s", f->name, wl->name,
+			 f->refuses_wl_why);
+		return buf;
+	}
 	return need("fault", f->name, f->needs, f->refuses, caps, bk->name, buf, len);
 }

@@ -17,6 +17,8 @@ struct fault_ops {
 	unsigned int needs;		/* MC_* the backing must have */
 	unsigned int refuses;		/* MC_* the fault cannot act on */
 	const char *proof;		/* evidence counters that must be > 0 */
+	unsigned int refuses_wl;	/* WL_* flags of workloads it cannot act under, */
+	const char *refuses_wl_why;	/* and why */
 	bool exclusive;			/* inject() holds the maplock for writing */
 	/* NULL if this machine can provide it, else why not. */
 	const char *(*probe)(void);

@@ -39,6 +39,7 @@
 
 #include "caps.h"
 #include "fault.h"
+#include "workload.h"
 #include "pagemap.h"
 
 #ifndef UFFD_USER_MODE_ONLY
@@ -331,6 +332,14 @@ const struct fault_ops fault_uffd_move = {
 	.interval_ms = 20,
 	.needs = MC_ANON,
 	.refuses = 0,
+	/*
+	 * mm/userfaultfd.c move_present_pte() refuses (-EBUSY) any folio that
+	 * is not PageAnonExclusive: a workload that keeps forking keeps its
+	 * pages COW-shared, and nothing ever moves.
+	 */
+	.refuses_wl = WL_FORKS,
+	.refuses_wl_why = "UFFDIO_MOVE refuses pages shared with a fork child (EBUSY unless "
+			  "PageAnonExclusive), and this workload keeps forking",
 	.proof = "pages_uffd_moved,pages_uffd_returned",
 	.exclusive = true,
 	.probe = um_probe,

@@ -140,6 +140,8 @@ static inline _Atomic uint64_t *job_ev(struct job *j, const char *name)
 /* Provided by stress/: the run's stop flag and error sink. */
 bool run_stopping(const struct run_ctx *run);
 double run_elapsed(const struct run_ctx *run);
+/* Job @i of the run (every round's jobs), NULL past the last; fork-child safe. */
+const struct job *run_job_at(const struct run_ctx *run, unsigned int i);
 void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *expect,
 			 const struct vfinding *f, enum detected_by by);
 void run_report_child(struct job *j, size_t block, const struct stamp_id *expect,

@@ -33,6 +33,11 @@ double run_elapsed(const struct run_ctx *run)
 	return (double)(now.tv_sec - run->t0.tv_sec) + (now.tv_nsec - run->t0.tv_nsec) / 1e9;
 }
 
+const struct job *run_job_at(const struct run_ctx *run, unsigned int i)
+{
+	return i < run->njobs ? &run->jobs[i] : NULL;
+}
+
 const char *detected_by_name(enum detected_by by)
 {
 	static const char *const n[] = { "completion", "scrub", "child", "prewrite", "fault",

@@ -109,19 +109,25 @@ static void __attribute__((noreturn)) helper_loop(int sock, pid_t parent, const 
 }
 
 static void __attribute__((noreturn)) helper_main(int sock, pid_t parent, const uint8_t *bounce,
-						  void *region, size_t region_len)
+						  const struct run_ctx *run)
 {
+	const struct job *j;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* The worker may have died before the line above. */
 	if (getppid() != parent)
 		_exit(0);
 	/*
-	 * Let go of our copy of the region (the fork made it copy-on-write
-	 * shared with the worker) and of every inherited file: io_uring rings
-	 * with registered buffers, scratch files and other helpers' sockets
-	 * must not live on in here.
+	 * Let go of our copy of every job's region (the fork made them
+	 * copy-on-write shared with the workers; MADV_MERGEABLE ones would
+	 * also make ksmd scan them all again in here, which starved the
+	 * merging a ksm job waits for) and of every inherited file: io_uring
+	 * rings with registered buffers, scratch files and other helpers'
+	 * sockets must not live on in here.
 	 */
-	munmap(region, region_len);
+	for (unsigned int i = 0; (j = run_job_at(run, i)); i++)
+		if (j->reg.map_addr)
+			munmap(j->reg.map_addr, j->reg.map_len);
 	if (sock > 3)
 		close_range(3, (unsigned int)sock - 1, 0);
 	close_range((unsigned int)sock + 1, ~0U, 0);
@@ -138,12 +144,13 @@ static int start_helper(struct worker *w, struct pvm_priv *p)
 		return -errno;
 	/*
 	 * The region must be where j->reg says while the child unmaps its
-	 * copy: worker_init runs under the maplock.
+	 * copy: worker_init runs under the maplock.  Other jobs' regions do
+	 * not move after setup.
 	 */
 	p->helper = fork();
 	if (!p->helper) {
 		close(sv[0]);
-		helper_main(sv[1], parent, p->bounce, j->reg.map_addr, j->reg.map_len);
+		helper_main(sv[1], parent, p->bounce, j->run);
 	}
 	close(sv[1]);
 	if (p->helper < 0) {

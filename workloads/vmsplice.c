@@ -468,7 +468,7 @@ static int vs_iter(struct worker *w)
 const struct workload_ops workload_vmsplice = {
 	.name = "vmsplice",
 	.version = WORKLOAD_OPS_VERSION,
-	.flags = 0,
+	.flags = WL_FORKS,
 	.desc = "R/O pipe references across fork: the pipe must see the view it was given",
 	/* On shared memory the child's writes are the parent's: nothing to tell apart. */
 	.needs = MC_PRIVATE,
