@@ -103,6 +103,52 @@ static int chunk_update(struct uf_priv *p, unsigned int c, bool reg)
 	return 0;
 }
 
+/*
+ * Blocks of chunk @c that someone else (a fault) owns now: busy ones that
+ * are not our own reads in flight.
+ */
+static size_t chunk_held(struct worker *w, struct uf_priv *p, unsigned int c)
+{
+	const struct oracle *o = &w->job->oracle;
+	size_t lo = w->blk_lo + c * p->chunk_blocks, hi = lo + p->chunk_blocks, busy = 0;
+
+	if (hi > w->blk_hi)
+		hi = w->blk_hi;
+	for (size_t b = lo; b < hi; b++)
+		busy += oracle_state(o, b) == BLK_BUSY;
+	for (unsigned int i = 0; busy && i < w->job->cfg->iodepth; i++)
+		if (p->ents[i].pending && p->ents[i].block >= lo && p->ents[i].block < hi)
+			busy--;
+	return busy;
+}
+
+/*
+ * An unregistered chunk to register again, or -1.  Not one a fault holds
+ * blocks of: registering pins the pages, and a fault waiting for unpinned
+ * pages (ksmd merges none with extra references) would never see one.
+ */
+static int pick_registrable(struct worker *w, struct uf_priv *p)
+{
+	unsigned int c = (unsigned int)rng_below(&w->rng, p->nchunks);
+
+	for (unsigned int n = 0; n < p->nchunks; n++, c = (c + 1) % p->nchunks)
+		if (!p->chunks[c].registered && !chunk_held(w, p, c))
+			return (int)c;
+	return -1;
+}
+
+/*
+ * Register chunk @c.  A fault may have claimed part of it and made that
+ * read-only between our look and the pin (registration pins for
+ * writing: EFAULT): it stays unregistered and is tried again later.
+ */
+static int chunk_register(struct uf_priv *p, unsigned int c)
+{
+	int ret = chunk_update(p, c, true);
+
+	return ret == -EFAULT ? 0 : ret;
+}
+
 static int setup_chunks(struct worker *w, struct uf_priv *p)
 {
 	const struct region *r = &w->job->reg;
@@ -130,7 +176,8 @@ static int setup_chunks(struct worker *w, struct uf_priv *p)
 	int ret = io_uring_register_buffers_sparse(&p->ring, p->nchunks);
 
 	for (unsigned int c = 0; !ret && c < p->nchunks; c++)
-		ret = chunk_update(p, c, true);
+		if (!chunk_held(w, p, c))
+			ret = chunk_register(p, c);
 	return ret;
 }
 
@@ -336,40 +383,6 @@ static int reap(struct worker *w, struct uf_priv *p, long wait_ms)
 	return 0;
 }
 
-/*
- * Blocks of chunk @c that someone else (a fault) owns now: busy ones that
- * are not our own reads in flight.
- */
-static size_t chunk_held(struct worker *w, struct uf_priv *p, unsigned int c)
-{
-	const struct oracle *o = &w->job->oracle;
-	size_t lo = w->blk_lo + c * p->chunk_blocks, hi = lo + p->chunk_blocks, busy = 0;
-
-	if (hi > w->blk_hi)
-		hi = w->blk_hi;
-	for (size_t b = lo; b < hi; b++)
-		busy += oracle_state(o, b) == BLK_BUSY;
-	for (unsigned int i = 0; busy && i < w->job->cfg->iodepth; i++)
-		if (p->ents[i].pending && p->ents[i].block >= lo && p->ents[i].block < hi)
-			busy--;
-	return busy;
-}
-
-/*
- * An unregistered chunk to register again, or -1.  Not one a fault holds
- * blocks of: registering pins the pages, and a fault waiting for unpinned
- * pages (ksmd merges none with extra references) would never see one.
- */
-static int pick_registrable(struct worker *w, struct uf_priv *p)
-{
-	unsigned int c = (unsigned int)rng_below(&w->rng, p->nchunks);
-
-	for (unsigned int n = 0; n < p->nchunks; n++, c = (c + 1) % p->nchunks)
-		if (!p->chunks[c].registered && !chunk_held(w, p, c))
-			return (int)c;
-	return -1;
-}
-
 /* Finish a drained chunk's unregistration, or start the next change. */
 static int churn(struct worker *w, struct uf_priv *p)
 {
@@ -394,9 +407,9 @@ static int churn(struct worker *w, struct uf_priv *p)
 
 		if (r < 0)
 			return 0;	/* faults hold them all: ask again later */
-		int ret = chunk_update(p, (unsigned int)r, true);
+		int ret = chunk_register(p, (unsigned int)r);
 
-		if (ret)
+		if (ret || !p->chunks[r].registered)
 			return ret;
 	}
 	c = (unsigned int)rng_below(&w->rng, p->nchunks);
