@@ -70,36 +70,43 @@ void pageout_fini(struct pageout_ctx *p)
 	p->pagemap_fd = -1;
 }
 
-/* Growth of smaps Swap over the VMA: a lower bound while workers fault pages back. */
-static long shared_swapped(uint8_t *addr, size_t n, size_t psize, uint64_t before)
+int swap_look_before(struct swap_look *s, uint8_t *addr, size_t n, uint64_t *before)
 {
-	uint64_t after = 0;
+	int ret = pagemap_read(s->pagemap_fd, addr, n, before);
 
-	if (smaps_sum(addr, n * psize, "Swap", &after) || after <= before)
-		return 0;
-	return (long)((after - before) / psize);
+	s->smaps_swap = 0;
+	if (!ret && s->shared)
+		ret = smaps_sum(addr, n * job_page_size(), "Swap", &s->smaps_swap);
+	return ret;
+}
+
+long swap_look_after(struct swap_look *s, uint8_t *addr, size_t n, const uint64_t *before,
+		     uint64_t *after)
+{
+	size_t ps = job_page_size();
+	uint64_t swap = 0;
+	long got;
+	int ret = pagemap_read(s->pagemap_fd, addr, n, after);
+
+	if (ret)
+		return ret;
+	got = pagemap_count_swapped_out(before, after, n);
+	/* Growth of smaps Swap: a lower bound while workers fault pages back. */
+	if (s->shared && !got && !smaps_sum(addr, n * ps, "Swap", &swap) && swap > s->smaps_swap)
+		got = (long)((swap - s->smaps_swap) / ps);
+	return got;
 }
 
 long pageout_range(struct pageout_ctx *p, uint8_t *addr, size_t n)
 {
-	uint64_t swap0 = 0;
-	long got;
-	int ret;
+	struct swap_look s = { p->pagemap_fd, p->shared, 0 };
+	int ret = swap_look_before(&s, addr, n, p->before);
 
-	ret = pagemap_read(p->pagemap_fd, addr, n, p->before);
-	if (!ret && p->shared)
-		ret = smaps_sum(addr, n * p->psize, "Swap", &swap0);
 	if (ret)
 		return ret;
 	if (madvise(addr, n * p->psize, MADV_PAGEOUT))
 		return errno == EAGAIN || errno == ENOMEM ? -EAGAIN : -errno;
-	ret = pagemap_read(p->pagemap_fd, addr, n, p->after);
-	if (ret)
-		return ret;
-	got = pagemap_count_swapped_out(p->before, p->after, n);
-	if (p->shared && !got)
-		got = shared_swapped(addr, n, p->psize, swap0);
-	return got;
+	return swap_look_after(&s, addr, n, p->before, p->after);
 }
 
 long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r)

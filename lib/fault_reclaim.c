@@ -27,9 +27,17 @@
  * for itself; the OOM killer is disabled in our cgroup (memory.oom_control)
  * so it waits instead of killing pinstress until the limit goes back up.
  *
+ * The cgroup holds the whole process, so its LRU walk takes the coldest
+ * pages of every job: a job whose workers touch everything all the time
+ * (cpu) kept its pages active and saw none reclaimed.  Each injection
+ * first deactivates a random range of this job's region (MADV_COLD) as
+ * large as what it asks the memcg to reclaim, so the walk finds them at
+ * the inactive tail; the reclaim itself is still the memcg's.
+ *
  * Evidence: pages of the region present before and swapped after the
- * reclaim call, per /proc/self/pagemap ("pages_reclaimed"), and which
- * cgroup version ran ("cgroup_version").
+ * reclaim call, per /proc/self/pagemap, or smaps Swap for shared memory
+ * ("pages_reclaimed", lib/pageout.h), and which cgroup version ran
+ * ("cgroup_version").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -383,11 +392,25 @@ static int reclaim_v2(uint64_t bytes)
 	return cg_poke("memory.reclaim", val);
 }
 
+/* Deactivate a random @bytes of the region: the LRU walk takes those first. */
+static void cold_range(struct fault_inst *f, struct rng *r, uint64_t bytes)
+{
+	const struct region *reg = &f->job->reg;
+	size_t ps = job_page_size(), npages = reg->size / ps, n = bytes / ps;
+	size_t first;
+
+	if (n > npages)
+		n = npages;
+	first = rng_below(r, npages - n + 1);
+	madvise(reg->base + first * ps, n * ps, MADV_COLD);
+}
+
 static int reclaim_inject(struct fault_inst *f, struct rng *r)
 {
 	struct reclaim_priv *p = f->priv;
 	const struct region *reg = &f->job->reg;
 	uint64_t max = reg->size / 4 < RECLAIM_MAX_BYTES ? reg->size / 4 : RECLAIM_MAX_BYTES;
+	struct swap_look look;
 	uint64_t bytes;
 	long got;
 	int ret;
@@ -396,9 +419,12 @@ static int reclaim_inject(struct fault_inst *f, struct rng *r)
 		max = RECLAIM_MIN_BYTES;
 	bytes = (RECLAIM_MIN_BYTES + rng_below(r, max - RECLAIM_MIN_BYTES + 1)) &
 		~(uint64_t)(job_page_size() - 1);
-	ret = pagemap_read(p->pagemap_fd, reg->base, p->npages, p->before);
+	look.pagemap_fd = p->pagemap_fd;
+	look.shared = f->job->caps & MC_SHARED;
+	ret = swap_look_before(&look, reg->base, p->npages, p->before);
 	if (ret)
 		return ret;
+	cold_range(f, r, bytes);
 	ret = cg.version == 2 ? reclaim_v2(bytes) : reclaim_v1(bytes);
 	if (ret == 1) {
 		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
@@ -410,10 +436,9 @@ static int reclaim_inject(struct fault_inst *f, struct rng *r)
 	/* Could not reclaim that much (pinned pages): it may still have done some. */
 	if (ret)
 		ev_add(p->ev_busy, 1);
-	ret = pagemap_read(p->pagemap_fd, reg->base, p->npages, p->after);
-	if (ret)
-		return ret;
-	got = pagemap_count_swapped_out(p->before, p->after, p->npages);
+	got = swap_look_after(&look, reg->base, p->npages, p->before, p->after);
+	if (got < 0)
+		return (int)got;
 	if (got > 0) {
 		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
 		ev_add(p->ev_reclaimed, (uint64_t)got);

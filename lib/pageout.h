@@ -42,6 +42,21 @@ long pageout_range(struct pageout_ctx *p, uint8_t *addr, size_t n);
 /* A random range of @f's region: count the injection, return as above. */
 long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r);
 
+/*
+ * The proof alone, for a caller that swaps out some other way (memcg
+ * reclaim): look before, act, then count the pages of [addr, n pages)
+ * that went from resident to swapped.  @shared: shmem/memfd, whose swap
+ * shows in smaps, not in pagemap.  @before/@after hold n entries.
+ */
+struct swap_look {
+	int pagemap_fd;
+	bool shared;
+	uint64_t smaps_swap;
+};
+int swap_look_before(struct swap_look *s, uint8_t *addr, size_t n, uint64_t *before);
+long swap_look_after(struct swap_look *s, uint8_t *addr, size_t n, const uint64_t *before,
+		     uint64_t *after);
+
 /* Entries that were present in @before and are swap entries in @after. */
 long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, size_t n);
 
