@@ -7,9 +7,10 @@
  * carries the pair.
  *
  * Registration churns: a quarter of each thread's chunks are unregistered
- * at any time (after their reads drained) and later registered again, so
- * pageout can reach them and re-registration pins pages that were swapped,
- * migrated or COW-shared meanwhile.  Unregistered chunks are read with
+ * at any time (after their reads drained) and registered again no sooner
+ * than UF_UNPINNED_MS later, so pageout, zswap, compaction and reclaim can
+ * reach them and re-registration pins pages that were swapped, migrated
+ * or COW-shared meanwhile.  Unregistered chunks are read with
  * plain IORING_OP_READ (short-term pins).
  *
  * One claimed block in WL_READBACK_EVERY of a registered chunk goes the
@@ -30,12 +31,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "scratch.h"
 #include "workload.h"
 
 #define UF_WRITE_BIT	(1ULL << 63)
 #define UF_CHUNK_MAX	(2UL << 20)
 #define UF_CHURN_EVERY	64		/* completions between registration changes */
+/*
+ * Least time a chunk stays unregistered.  Re-registering it at the next
+ * churn (6 ms later at 10k reads/s) left nothing unpinned long enough:
+ * 300 MADV_PAGEOUTs in 3 s swapped out no page of uring-fixed/anon.
+ */
+#define UF_UNPINNED_MS	200
 #define UF_DRAIN_MS	10000
 
 struct uf_entry {
@@ -55,6 +63,7 @@ struct uf_chunk {
 	bool registered;
 	bool draining;
 	unsigned int inflight;
+	uint64_t unpinned_ms;	/* clock_ms() when it was last unregistered */
 };
 
 struct uf_priv {
@@ -73,6 +82,7 @@ struct uf_priv {
 	uint8_t *slot_busy;
 	unsigned int inflight;
 	uint64_t completions;
+	uint64_t next_churn;	/* completions at which the next change is due */
 };
 
 static const char *uf_probe(void)
@@ -96,10 +106,12 @@ static int chunk_update(struct uf_priv *p, unsigned int c, bool reg)
 	if (ret < 0)
 		return ret;
 	p->chunks[c].registered = reg;
-	if (reg)
+	if (reg) {
 		p->unregistered--;
-	else
+	} else {
 		p->unregistered++;
+		p->chunks[c].unpinned_ms = clock_ms();
+	}
 	return 0;
 }
 
@@ -123,16 +135,19 @@ static size_t chunk_held(struct worker *w, struct uf_priv *p, unsigned int c)
 }
 
 /*
- * An unregistered chunk to register again, or -1.  Not one a fault holds
+ * An unregistered chunk to register again, or -1.  Not one unpinned for
+ * less than UF_UNPINNED_MS, and not one a fault holds
  * blocks of: registering pins the pages, and a fault waiting for unpinned
  * pages (ksmd merges none with extra references) would never see one.
  */
 static int pick_registrable(struct worker *w, struct uf_priv *p)
 {
 	unsigned int c = (unsigned int)rng_below(&w->rng, p->nchunks);
+	uint64_t now = clock_ms();
 
 	for (unsigned int n = 0; n < p->nchunks; n++, c = (c + 1) % p->nchunks)
-		if (!p->chunks[c].registered && !chunk_held(w, p, c))
+		if (!p->chunks[c].registered && now - p->chunks[c].unpinned_ms >= UF_UNPINNED_MS &&
+		    !chunk_held(w, p, c))
 			return (int)c;
 	return -1;
 }
@@ -400,8 +415,10 @@ static int churn(struct worker *w, struct uf_priv *p)
 		p->drain = -1;
 		return chunk_update(p, c, false);
 	}
-	if (p->completions % UF_CHURN_EVERY)
+	/* Reaping takes several at once: a "completions % N" test can miss for seconds. */
+	if (p->completions < p->next_churn)
 		return 0;
+	p->next_churn = p->completions + UF_CHURN_EVERY;
 	if (p->unregistered >= target) {
 		int r = pick_registrable(w, p);
 
