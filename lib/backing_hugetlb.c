@@ -46,11 +46,9 @@ static const char *hugetlb_2m_probe(void)
 
 static int hugetlb_2m_reserve(struct job *j, size_t size, char *why, size_t len)
 {
-	unsigned long n = round_2m(size) / HPAGE_2M;
+	unsigned long n = round_2m(size) / HPAGE_2M * hugetlb_private_copies(j);
 
-	(void)j;
-
-	return hugetlb_reserve(HUGETLB_2M_KB, 2 * n, 2 * n, why, len);
+	return hugetlb_reserve(HUGETLB_2M_KB, n, n, why, len);
 }
 
 /*

@@ -34,9 +34,7 @@ static int hugetlb_1g_reserve(struct job *j, size_t size, char *why, size_t len)
 {
 	unsigned long n = round_1g(size) / HPAGE_1G;
 
-	(void)j;
-
-	return hugetlb_reserve(HUGETLB_1G_KB, n, 2 * n, why, len);
+	return hugetlb_reserve(HUGETLB_1G_KB, n, n * hugetlb_private_copies(j), why, len);
 }
 
 static int hugetlb_1g_map(struct job *j, size_t size)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Which workload x backing x fault combinations make sense, and why not. */
 #include <stdio.h>
+#include <string.h>
 
 #include "workload.h"
 #include "backing.h"
@@ -72,5 +73,8 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 			 f->refuses_wl_why);
 		return buf;
 	}
-	return need("fault", f->name, f->needs, f->refuses, caps, bk->name, buf, len);
+	no = need("fault", f->name, f->needs, f->refuses, caps, bk->name, buf, len);
+	if (no && (f->refuses & caps) && f->refuses_why)
+		snprintf(buf, len, "fault %s on %s: %s", f->name, bk->name, f->refuses_why);
+	return no;
 }

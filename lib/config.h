@@ -36,6 +36,7 @@ struct job_config {
 	unsigned int iodepth;			/* in-flight I/Os per thread (uring) */
 	unsigned int fault_interval_ms;		/* 0: each fault's own default */
 	bool mlock;				/* mlock the region (any backing) */
+	unsigned int round;			/* which round runs it (plan_rounds()) */
 	/* Where the section began and which keys it set, for messages and merging. */
 	char file[PATH_MAX];
 	int line;

@@ -15,7 +15,8 @@ struct fault_ops {
 	const char *desc;
 	unsigned int interval_ms;	/* default pause between injections */
 	unsigned int needs;		/* MC_* the backing must have */
-	unsigned int refuses;		/* MC_* the fault cannot act on */
+	unsigned int refuses;		/* MC_* the fault cannot act on, */
+	const char *refuses_why;	/* and why, if not the cap's own reason */
 	const char *proof;		/* evidence counters that must be > 0 */
 	unsigned int refuses_wl;	/* WL_* flags of workloads it cannot act under, */
 	const char *refuses_wl_why;	/* and why */

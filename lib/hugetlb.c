@@ -14,6 +14,7 @@
 
 #include "census.h"
 #include "hugetlb.h"
+#include "workload.h"
 #include "pagemap.h"
 #include "tunable.h"
 
@@ -94,4 +95,27 @@ int hugetlb_check_region(struct job *j, unsigned long page_kb, char *why, size_t
 		return -ENOTSUP;
 	}
 	return 0;
+}
+
+unsigned long hugetlb_private_copies(const struct job *j)
+{
+	unsigned long copies = 2;
+
+	/* Each kind of fork child adds its copy and the parent's COW copy. */
+	if (j->wl && (j->wl->flags & WL_FORKS))
+		copies += 2;
+	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
+		if (!strcmp(j->cfg->faults[i], "fork"))
+			copies += 2;
+	return copies;
+}
+
+unsigned long hugetlb_free_pages(unsigned long page_kb)
+{
+	char path[96];
+	uint64_t n = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB/free_hugepages",
+		 page_kb);
+	return tunable_read_u64(path, &n) ? 0 : (unsigned long)n;
 }

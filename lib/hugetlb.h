@@ -26,6 +26,19 @@ int hugetlb_reserve(unsigned long page_kb, unsigned long need, unsigned long wan
 		    size_t len);
 
 /*
+ * How many pages a private hugetlb mapping may need per page of the region:
+ * the page itself and one spare, and for each kind of fork child that can
+ * live (the fork fault's, a WL_FORKS workload's) one COW copy for the
+ * parent's writes and one for the child's (mm/hugetlb.c
+ * hugetlb_wp(): with the pool empty the child is killed, or the parent's
+ * page taken from it).
+ */
+unsigned long hugetlb_private_copies(const struct job *j);
+
+/* Free pages of @page_kb in the pool now (free_hugepages); 0 if unknown. */
+unsigned long hugetlb_free_pages(unsigned long page_kb);
+
+/*
  * check(): every page of the region is present and hugetlb (kpageflags)
  * and the VMA's page size is @page_kb (smaps KernelPageSize).
  */

@@ -243,6 +243,51 @@ int plan_expand(struct run_ctx *run, char *err, size_t len)
 	return ret;
 }
 
+static bool giant(const struct job_config *c)
+{
+	const struct backing_ops *bk = backing_find(c->backing);
+
+	return bk && (bk->caps & MC_GIANT);
+}
+
+/*
+ * Group the jobs into rounds of 'parallel', keeping their order except
+ * that a round holds at most one job on 1 GiB pages: two of them want
+ * several 1 GiB pages each from a pool that rarely has them, and a fork
+ * of pinned 1 GiB pages copies a whole page while the mm is locked,
+ * stalling every other job of the round.  Jobs are reordered so that each
+ * round is contiguous.
+ */
+int plan_rounds(struct run_config *rc)
+{
+	unsigned int n = rc->njobs, per = rc->parallel ? rc->parallel : n, done = 0, round = 0;
+	struct job_config *out = calloc(n ? n : 1, sizeof(*out));
+	bool *used = calloc(n ? n : 1, sizeof(*used));
+
+	if (!out || !used) {
+		free(out);
+		free(used);
+		return -ENOMEM;
+	}
+	while (done < n) {
+		unsigned int in_round = 0, giants = 0;
+
+		for (unsigned int i = 0; i < n && in_round < per; i++) {
+			if (used[i] || (rc->parallel && giant(&rc->jobs[i]) && giants++))
+				continue;
+			used[i] = true;
+			out[done] = rc->jobs[i];
+			out[done++].round = round;
+			in_round++;
+		}
+		round++;
+	}
+	memcpy(rc->jobs, out, n * sizeof(*out));
+	free(out);
+	free(used);
+	return 0;
+}
+
 /* A backing that implies a fault (file: writeback) gets it if the job lacks it. */
 static void plan_add_implied(struct job_config *c, const struct backing_ops *bk)
 {

@@ -12,6 +12,8 @@ int plan_check_names(const struct run_config *rc, char *err, size_t len);
  * per available, applicable combination; record the rest in run->not_run.
  */
 int plan_expand(struct run_ctx *run, char *err, size_t len);
+/* Order the jobs into contiguous rounds (job_config.round); 0 or -ENOMEM. */
+int plan_rounds(struct run_config *rc);
 bool plan_needs_scratch(const struct run_config *rc);
 /* -ENOTSUP with @why when the job cannot run here as asked. */
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len);

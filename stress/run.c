@@ -271,6 +271,10 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 		ret = plan_check_names(rc, err, sizeof(err));
 	if (!ret)
 		ret = plan_expand(run, err, sizeof(err));
+	if (!ret && plan_rounds(rc)) {
+		snprintf(err, sizeof(err), "out of memory planning %u jobs", rc->njobs);
+		ret = -ENOMEM;
+	}
 	if (!ret && !rc->scratch[0]) {
 		const char *env = getenv("PINSTRESS_SCRATCH");
 
@@ -341,13 +345,17 @@ int cmd_run(int argc, char **argv)
 	if (run.invalid[0])
 		atomic_store(&run.aborted, true);
 	per = rc->parallel ? rc->parallel : rc->njobs;
-	rounds = (rc->njobs + per - 1) / per;
+	rounds = rc->njobs ? rc->jobs[rc->njobs - 1].round + 1 : 0;
 	if (rounds > 1)
 		fprintf(stderr, "pinstress: %u jobs in %u rounds of up to %u, %.0fs each\n",
 			rc->njobs, rounds, per, run.duration_s);
 	/* An invalid job does not end the run: the rest of the plan still says what it can. */
-	for (unsigned int first = 0; first < rc->njobs && !atomic_load(&run.aborted); first += per)
-		run_round(&run, &sigs, first, first + per < rc->njobs ? first + per : rc->njobs);
+	for (unsigned int first = 0, last; first < rc->njobs && !atomic_load(&run.aborted);
+	     first = last) {
+		for (last = first; last < rc->njobs && rc->jobs[last].round == rc->jobs[first].round;)
+			last++;
+		run_round(&run, &sigs, first, last);
+	}
 	run_stop(&run);
 	run.duration_s = run_elapsed(&run);
 	if (run.klog_ok)
