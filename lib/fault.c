@@ -66,7 +66,12 @@ void fault_sleep(const struct fault_inst *f, unsigned int ms)
 /* An injector that stops on an error says why: the run is then invalid, not clean. */
 void fault_failed(struct fault_inst *f, int err)
 {
-	snprintf(f->errmsg, sizeof(f->errmsg), "fault %s: %s", f->ops->name, strerror(-err));
+	char detail[sizeof(f->errmsg)];
+
+	/* inject() may have said more about it already (describe it first). */
+	snprintf(detail, sizeof(detail), "%s", f->errmsg);
+	snprintf(f->errmsg, sizeof(f->errmsg), "fault %s: %s%s%s", f->ops->name, strerror(-err),
+		 detail[0] ? ": " : "", detail);
 	f->err = err;
 }
 

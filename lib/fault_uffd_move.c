@@ -218,6 +218,25 @@ static int move_back(struct um_priv *p, const struct region *reg, uint8_t *dst, 
 	return err ? err : -EIO;
 }
 
+/* For the report: the first page that would not come back, as the kernel sees it. */
+static void describe_stuck(struct fault_inst *f, struct um_priv *p, uint8_t *spare, size_t n)
+{
+	uint64_t flags = 0;
+
+	if (pagemap_read(p->pagemap_fd, spare, n, p->away))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!(p->away[i] & (PM_PRESENT | PM_SWAP)))
+			continue;
+		if (p->away[i] & PM_PRESENT)
+			kpageflags_read(p->away[i] & PM_PFN_MASK, &flags);
+		snprintf(f->errmsg, sizeof(f->errmsg),
+			 "move back refused, page %zu of %zu: pagemap %#llx kpageflags %#llx", i, n,
+			 (unsigned long long)p->away[i], (unsigned long long)flags);
+		return;
+	}
+}
+
 static bool um_pick(struct fault_inst *f, struct rng *r, size_t *first, size_t *n, size_t *b0,
 		    size_t *b1)
 {
@@ -293,6 +312,7 @@ static int um_inject(struct fault_inst *f, struct rng *r)
 	}
 	err = move_back(p, &j->reg, src, spare, moved);
 	if (err) {
+		describe_stuck(f, p, spare, moved / ps);
 		ret = err;
 		goto out_unmap;
 	}
