@@ -70,8 +70,8 @@ void fault_failed(struct fault_inst *f, int err)
 
 	/* inject() may have said more about it already (describe it first). */
 	snprintf(detail, sizeof(detail), "%s", f->errmsg);
-	snprintf(f->errmsg, sizeof(f->errmsg), "fault %s: %s%s%s", f->ops->name, strerror(-err),
-		 detail[0] ? ": " : "", detail);
+	snprintf(f->errmsg, sizeof(f->errmsg), "fault %s: %s%s%.100s", f->ops->name,
+		 strerror(-err), detail[0] ? ": " : "", detail);
 	f->err = err;
 }
 

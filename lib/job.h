@@ -59,7 +59,7 @@ struct fault_inst {
 	_Atomic uint64_t confirmed;	/* of which the kernel confirmed an effect */
 	_Atomic uint64_t skipped;	/* injections that found nothing to do */
 	int err;			/* -errno if the injector stopped on an error */
-	char errmsg[160];
+	char errmsg[256];
 	void *priv;
 };
 
@@ -79,7 +79,7 @@ struct worker {
 	size_t blk_lo, blk_hi;		/* blocks this worker may claim */
 	size_t slot_lo, slot_hi;	/* scratch slots this worker owns */
 	int err;			/* -errno if the worker stopped on a setup error */
-	char errmsg[160];
+	char errmsg[256];
 	void *priv;			/* the workload's per-thread state */
 };
 
