@@ -57,6 +57,7 @@ struct fork_priv {
 	uint64_t *snap;
 	uint32_t forks;
 	_Atomic uint64_t *ev_verified, *ev_failed, *ev_checked, *ev_written, *ev_mismatches;
+	_Atomic uint64_t *ev_fail_status;
 };
 
 static void nap_us(long us)
@@ -84,6 +85,7 @@ static int fork_setup(struct fault_inst *f)
 	}
 	p->ev_verified = job_ev(j, "children_verified");
 	p->ev_failed = job_ev(j, "children_failed");
+	p->ev_fail_status = job_ev(j, "child_failed_status");
 	p->ev_checked = job_ev(j, "child_blocks_checked");
 	p->ev_written = job_ev(j, "child_blocks_written");
 	p->ev_mismatches = job_ev(j, "child_mismatches");
@@ -211,7 +213,9 @@ static void collect(struct fault_inst *f, struct fork_priv *p, int status)
 		if (sh->checked)
 			atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
 	} else {
+		/* Why, for the report: exit code, 128 + signal, or 1000 + errno of the wait. */
 		ev_add(p->ev_failed, 1);
+		ev_max(p->ev_fail_status, status < 0 ? 1000 + (uint64_t)-status : (uint64_t)status);
 	}
 }
 

@@ -30,6 +30,23 @@ const struct tag tag_table[] = {
 	  "buffers without marking them dirty, and reclaim then discards the clean page",
 	  NULL, true },
 	/*
+	 * Found by pinstress on 6.18 (not yet confirmed upstream), the same
+	 * root as the row above: READ_FIXED writes through a bvec, which the
+	 * block layer never dirties, and a registration pin taken on a
+	 * writable but clean PTE (a page swapped in by a read fault, still in
+	 * the swap cache) does not dirty it either.  Once the buffer is
+	 * unregistered, reclaim finds the folio clean with a valid swap copy,
+	 * drops it, and the next fault reads the old data back: the block
+	 * holds an older generation (a CPU write, the last thing that dirtied
+	 * the page).  Never seen with plain reads (uring, odirect: the block
+	 * layer dirties user pages).  Repro: integ-uring-fixed-anon-pageout.
+	 */
+	{ "uring-fixed", MC_ANON, "pageout,zswap,swapin-race,reclaim", VC_LOST_WRITE, NULL, NULL,
+	  "6.18 (found here, unfixed)",
+	  "a READ_FIXED into a registered page that sits clean in the swap cache is lost: nothing "
+	  "dirties it, so after unregistration reclaim drops it and the old swap copy comes back",
+	  NULL, true },
+	/*
 	 * Found by pinstress on 6.18 (not yet confirmed upstream): after fork,
 	 * a child of a process with a private 1 GiB hugetlb page sometimes
 	 * finds the page unmapped and faults in a fresh zero page, where

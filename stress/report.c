@@ -315,7 +315,8 @@ static json_object *not_run_json(const struct run_ctx *run)
 static json_object *report_build(const struct run_ctx *run, int code)
 {
 	json_object *o = json_object_new_object(), *jobs = json_object_new_array();
-	json_object *errs = json_object_new_array(), *can = json_object_new_object();
+	json_object *errs = json_object_new_array(), *xfails = json_object_new_array();
+	json_object *can = json_object_new_object();
 
 	json_object_object_add(o, "schema", jstr("pinstress-report/1"));
 	json_object_object_add(o, "version", jstr(PINSTRESS_VERSION));
@@ -335,10 +336,13 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	for (unsigned int i = 0; i < run->njobs; i++)
 		json_object_array_add(jobs, job_json(&run->jobs[i]));
 	json_object_object_add(o, "jobs", jobs);
+	/* Corruption first and apart: errors[0] is the finding to act on. */
 	for (unsigned int i = 0; i < run->nerrs; i++)
-		json_object_array_add(errs, err_json(run, &run->errs[i]));
+		json_object_array_add(run->errs[i].xfail ? xfails : errs,
+				      err_json(run, &run->errs[i]));
 	json_object_object_add(o, "errors", errs);
 	json_object_object_add(o, "errors_total", ju64(run->nerrs_total));
+	json_object_object_add(o, "expected_failures", xfails);
 	json_object_object_add(o, "expected_failures_total", ju64(run->nxfail_total));
 	json_object_object_add(o, "kernel_log", klog_json(run));
 	json_object_object_add(o, "invalid", run->invalid[0] ? jstr(run->invalid) : NULL);

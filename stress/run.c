@@ -186,8 +186,10 @@ static void check_job(struct run_ctx *run, struct job *j)
 		run_invalid(run, "job %s: %llu failed or short reads", j->cfg->name,
 			    (unsigned long long)j->st.io_errors);
 	if (evidence_value(&j->ev, "children_failed"))
-		run_invalid(run, "job %s: %llu fork children did not finish", j->cfg->name,
-			    (unsigned long long)evidence_value(&j->ev, "children_failed"));
+		run_invalid(run, "job %s: %llu fork children did not finish (worst status %llu: "
+			    "exit code, 128 + signal, 1000 + errno of the wait)", j->cfg->name,
+			    (unsigned long long)evidence_value(&j->ev, "children_failed"),
+			    (unsigned long long)evidence_value(&j->ev, "child_failed_status"));
 	/* A run cut short by a corruption or a signal proves nothing either way. */
 	if (atomic_load(&run->aborted))
 		return;

@@ -318,6 +318,21 @@ static void note_xfail(struct job *j, struct vs_priv *p, enum vs_case c)
 }
 
 /*
+ * What hugetlb's folio reuse shows in a pipe: another process's later
+ * write of this very block (the other side of this fork, or a fork
+ * fault's child, which shares the same reused page), or such a write
+ * caught half done (torn: the splicing side holds the block idle, so
+ * nobody in this process can be writing it).
+ */
+static bool reused_page(const struct vfinding *f, const struct stamp_id *want)
+{
+	if (f->cls == VC_LEAK || f->cls == VC_TORN)
+		return true;
+	return f->cls == VC_MISPLACED && f->found_valid && f->found.region == want->region &&
+	       f->found.block == want->block && SRC_KIND(f->found.source) == SRC_CHILD;
+}
+
+/*
  * Compare each block's pipe copy with what the splicing side saw.  The
  * other side's later data there is a leak; on hugetlb that one case (or
  * that write caught half done) is the kernel's known, documented
@@ -337,12 +352,7 @@ static void check_pipe(struct job *j, struct vs_priv *p, size_t nblk, enum vs_ca
 			continue;
 		}
 		classify_block(copy, bs, j->seed, &p->want[i], side, &f);
-		/*
-		 * Torn: the same reused page caught while the other side was
-		 * writing it (the splicing side holds the block idle: nobody
-		 * else can write there).
-		 */
-		if ((f.cls == VC_LEAK || f.cls == VC_TORN) && (j->caps & MC_HUGETLB)) {
+		if ((j->caps & MC_HUGETLB) && reused_page(&f, &p->want[i])) {
 			note_xfail(j, p, c);
 			continue;
 		}
