@@ -27,7 +27,7 @@ usage() {
 Usage: ./run.sh [PROFILE] [pinstress run options...]   build, prepare, run PROFILE
                                                        (default configs/smoke.ini)
        ./run.sh build                                  install build deps (root), build
-       ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE long)
+       ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE "long|matrix-open")
        ./run.sh prepare-check                          prepare, show the result, restore
        ./run.sh -h|--help
 
@@ -310,7 +310,7 @@ cmd_test() {
 	start=$SECONDS
 	# Foreground, so a terminal Ctrl-C reaches ctest, which stops its tests; the trap runs after.
 	IN_CHILD=1
-	ctest --test-dir "$BUILD" --output-on-failure -LE long "$@" || rc=$?
+	ctest --test-dir "$BUILD" --output-on-failure -LE "long|matrix-open" "$@" || rc=$?
 	IN_CHILD=0
 	echo $((SECONDS - start)) >"$last"
 	say "test suite took $((SECONDS - start))s (exit $rc)"
