@@ -184,6 +184,16 @@ static uint8_t *spare_map(const struct job *j, const uint8_t *src, size_t len, v
 	*map = mmap(NULL, *map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (*map == MAP_FAILED)
 		return NULL;
+	/*
+	 * Not inherited: a fork elsewhere in the process (another job's fork
+	 * fault, a pvm helper starting) while the pages are away would share
+	 * them with a child, and the move back is refused (EBUSY: not
+	 * PageAnonExclusive) for as long as the child lives.
+	 */
+	if (madvise(*map, *map_len, MADV_DONTFORK)) {
+		munmap(*map, *map_len);
+		return NULL;
+	}
 	base = (uint8_t *)(((uintptr_t)*map + UM_PMD - 1) & ~(UM_PMD - 1));
 	base += (uintptr_t)src & (UM_PMD - 1);
 	/* validate_move_areas(): both mlocked or neither; ONFAULT populates nothing. */
