@@ -78,3 +78,13 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 		snprintf(buf, len, "fault %s on %s: %s", f->name, bk->name, f->refuses_why);
 	return no;
 }
+
+bool job_forks(const struct job *j)
+{
+	if (j->wl && (j->wl->flags & WL_FORKS))
+		return true;
+	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
+		if (!strcmp(j->cfg->faults[i], "fork"))
+			return true;
+	return false;
+}

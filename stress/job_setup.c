@@ -6,10 +6,10 @@
  * in reverse order.
  */
 #include <errno.h>
-#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "backing.h"
 #include "fault.h"
@@ -81,6 +81,17 @@ static int setup_memory(struct job *j, const char *scratch_dir, char *why, size_
 	if (ret) {
 		snprintf(why, len, "backing %s: cannot map %llu bytes: %s", c->backing,
 			 (unsigned long long)c->size, strerror(-ret));
+		return ret;
+	}
+	/*
+	 * Only a job that forks needs its region in a child.  Anything else
+	 * stays out of every other job's fork children: a fork clears
+	 * PageAnonExclusive on every page it shares, so another job's forks
+	 * made UFFDIO_MOVE refuse (EBUSY) all of cpu-anon's pages in smoke.
+	 */
+	if (!job_forks(j) && madvise(j->reg.map_addr, j->reg.map_len, MADV_DONTFORK)) {
+		ret = -errno;
+		snprintf(why, len, "backing %s: MADV_DONTFORK: %s", c->backing, strerror(-ret));
 		return ret;
 	}
 	j->reg.block_size = c->block_size;
