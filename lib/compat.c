@@ -36,14 +36,16 @@ unsigned int caps_effective(unsigned int caps, int mlock)
 }
 
 static const char *need(const char *who, const char *name, unsigned int needs,
-			unsigned int refuses, unsigned int caps, const char *bk, char *buf,
-			size_t len)
+			unsigned int refuses, const char *refuses_why, unsigned int caps,
+			const char *bk, char *buf, size_t len)
 {
 	unsigned int missing = needs & ~caps, bad = refuses & caps;
 
 	if (missing)
 		snprintf(buf, len, "%s %s needs %s; %s is not", who, name,
 			 caps_name(missing & -missing), bk);
+	else if (bad && refuses_why)
+		snprintf(buf, len, "%s %s on %s: %s", who, name, bk, refuses_why);
 	else if (bad)
 		snprintf(buf, len, "%s %s cannot act on %s (%s)", who, name,
 			 caps_name(bad & -bad), bk);
@@ -63,9 +65,8 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 			 bk->name);
 		return buf;
 	}
-	no = need("workload", wl->name, wl->needs, wl->refuses, caps, bk->name, buf, len);
-	if (no && (wl->refuses & caps) && wl->refuses_why)
-		snprintf(buf, len, "workload %s on %s: %s", wl->name, bk->name, wl->refuses_why);
+	no = need("workload", wl->name, wl->needs, wl->refuses, wl->refuses_why, caps, bk->name,
+		  buf, len);
 	if (no || !f)
 		return no;
 	if (f->refuses_wl & wl->flags) {
@@ -73,18 +74,16 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 			 f->refuses_wl_why);
 		return buf;
 	}
-	no = need("fault", f->name, f->needs, f->refuses, caps, bk->name, buf, len);
-	if (no && (f->refuses & caps) && f->refuses_why)
-		snprintf(buf, len, "fault %s on %s: %s", f->name, bk->name, f->refuses_why);
-	return no;
+	return need("fault", f->name, f->needs, f->refuses, f->refuses_why, caps, bk->name, buf,
+		    len);
 }
 
-bool job_forks(const struct job *j)
+unsigned int job_fork_kinds(const struct job *j)
 {
-	if (j->wl && (j->wl->flags & WL_FORKS))
-		return true;
+	unsigned int kinds = j->wl && (j->wl->flags & WL_FORKS);
+
 	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
 		if (!strcmp(j->cfg->faults[i], "fork"))
-			return true;
-	return false;
+			kinds++;
+	return kinds;
 }

@@ -14,22 +14,22 @@
 
 #include "census.h"
 #include "hugetlb.h"
-#include "workload.h"
 #include "pagemap.h"
 #include "tunable.h"
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void pool_path(unsigned long page_kb, char *buf, size_t len)
+/* @file ("nr_hugepages", "free_hugepages") of the pool of @page_kb pages. */
+static void pool_path(unsigned long page_kb, const char *file, char *buf, size_t len)
 {
-	snprintf(buf, len, "/sys/kernel/mm/hugepages/hugepages-%lukB/nr_hugepages", page_kb);
+	snprintf(buf, len, "/sys/kernel/mm/hugepages/hugepages-%lukB/%s", page_kb, file);
 }
 
 const char *hugetlb_probe(unsigned long page_kb)
 {
 	char path[128];
 
-	pool_path(page_kb, path, sizeof(path));
+	pool_path(page_kb, "nr_hugepages", path, sizeof(path));
 	if (access(path, F_OK))
 		return page_kb == HUGETLB_2M_KB ? "no 2 MiB hugetlb pool (CONFIG_HUGETLBFS?)"
 						: "no 1 GiB hugetlb pool on this machine";
@@ -50,7 +50,7 @@ int hugetlb_reserve(unsigned long page_kb, unsigned long need, unsigned long wan
 	char path[128];
 	int ret;
 
-	pool_path(page_kb, path, sizeof(path));
+	pool_path(page_kb, "nr_hugepages", path, sizeof(path));
 	pthread_mutex_lock(&pool_lock);
 	ret = tunable_read_u64(path, &cur);
 	if (!ret)
@@ -99,23 +99,15 @@ int hugetlb_check_region(struct job *j, unsigned long page_kb, char *why, size_t
 
 unsigned long hugetlb_private_copies(const struct job *j)
 {
-	unsigned long copies = 2;
-
 	/* Each kind of fork child adds its copy and the parent's COW copy. */
-	if (j->wl && (j->wl->flags & WL_FORKS))
-		copies += 2;
-	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
-		if (!strcmp(j->cfg->faults[i], "fork"))
-			copies += 2;
-	return copies;
+	return 2 + 2 * (unsigned long)job_fork_kinds(j);
 }
 
 unsigned long hugetlb_free_pages(unsigned long page_kb)
 {
-	char path[96];
+	char path[128];
 	uint64_t n = 0;
 
-	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB/free_hugepages",
-		 page_kb);
+	pool_path(page_kb, "free_hugepages", path, sizeof(path));
 	return tunable_read_u64(path, &n) ? 0 : (unsigned long)n;
 }

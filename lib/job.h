@@ -172,7 +172,10 @@ bool job_claim_pages(struct job *j, size_t first_page, size_t npages, size_t *b0
 /* Verify (DET_FAULT) and release blocks [b0, b1) claimed by job_claim_pages(). */
 void job_release_blocks(struct job *j, size_t b0, size_t b1, bool verify);
 size_t job_page_size(void);
-/* The job forks children that need its region: the fork fault or a WL_FORKS workload. */
-bool job_forks(const struct job *j);
+/*
+ * Kinds of fork child the job makes that need its region (0-2): the fork
+ * fault's and a WL_FORKS workload's.
+ */
+unsigned int job_fork_kinds(const struct job *j);
 
 #endif

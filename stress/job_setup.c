@@ -89,7 +89,7 @@ static int setup_memory(struct job *j, const char *scratch_dir, char *why, size_
 	 * PageAnonExclusive on every page it shares, so another job's forks
 	 * made UFFDIO_MOVE refuse (EBUSY) all of cpu-anon's pages in smoke.
 	 */
-	if (!job_forks(j) && madvise(j->reg.map_addr, j->reg.map_len, MADV_DONTFORK)) {
+	if (!job_fork_kinds(j) && madvise(j->reg.map_addr, j->reg.map_len, MADV_DONTFORK)) {
 		ret = -errno;
 		snprintf(why, len, "backing %s: MADV_DONTFORK: %s", c->backing, strerror(-ret));
 		return ret;
