@@ -47,6 +47,23 @@ const struct tag tag_table[] = {
 	  "dirties it, so after unregistration reclaim drops it and the old swap copy comes back",
 	  NULL, true },
 	/*
+	 * Found by pinstress on 6.18 (no upstream report found): reclaim
+	 * unmaps with TTU_BATCH_FLUSH and drops a clean swap-cache folio from
+	 * the swap cache (__remove_mapping) before its batched TLB flush.  A
+	 * GUP for an O_DIRECT read on another CPU meanwhile swaps in a new
+	 * folio (do_swap_page never calls flush_tlb_batched_pending), the
+	 * device writes into it, and the reading thread's CPU, still holding
+	 * the old translation, loads the old page until reclaim's flush IPI:
+	 * 0.2-6 ms here.  3ea277194daa closed this window for mprotect,
+	 * munmap, mremap and madvise only.  Repro: matrix.ini --section
+	 * m-pageout --workload odirect, about one run in three.
+	 */
+	{ NULL, 0, "pageout,zswap,reclaim,swapin-race", VC_STALE_TLB, NULL, NULL,
+	  "6.18 (found here, unfixed)",
+	  "after a batched reclaim unmap, a kernel write into the newly swapped-in page is not "
+	  "seen by a CPU that still holds the old page's TLB entry until reclaim's deferred flush",
+	  NULL, true },
+	/*
 	 * Found by pinstress on 6.18 (not yet confirmed upstream): after fork,
 	 * a child of a process with a private 1 GiB hugetlb page sometimes
 	 * finds the page unmapped and faults in a fresh zero page, where
