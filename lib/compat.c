@@ -78,12 +78,18 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 		    len);
 }
 
-unsigned int job_fork_kinds(const struct job *j)
+unsigned int cfg_fork_kinds(const struct job_config *c)
 {
-	unsigned int kinds = j->wl && (j->wl->flags & WL_FORKS);
+	const struct workload_ops *wl = workload_find(c->workload);
+	unsigned int kinds = wl && (wl->flags & WL_FORKS);
 
-	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
-		if (!strcmp(j->cfg->faults[i], "fork"))
+	for (unsigned int i = 0; i < c->nfaults; i++)
+		if (!strcmp(c->faults[i], "fork"))
 			kinds++;
 	return kinds;
+}
+
+unsigned int job_fork_kinds(const struct job *j)
+{
+	return cfg_fork_kinds(j->cfg);
 }

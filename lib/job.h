@@ -177,5 +177,6 @@ size_t job_page_size(void);
  * fault's and a WL_FORKS workload's.
  */
 unsigned int job_fork_kinds(const struct job *j);
+unsigned int cfg_fork_kinds(const struct job_config *c);
 
 #endif

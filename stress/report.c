@@ -195,6 +195,8 @@ static json_object *job_json(const struct job *j)
 	json_object_object_add(o, "name", jstr(j->cfg->name));
 	json_object_object_add(o, "workload", jstr(j->cfg->workload));
 	json_object_object_add(o, "backing", jstr(j->cfg->backing));
+	/* Jobs of one round run together, in one process: who could disturb whom. */
+	json_object_object_add(o, "round", json_object_new_int((int)j->cfg->round));
 	for (unsigned int i = 0; i < j->nfaults; i++) {
 		json_object_array_add(fl, jstr(j->faults[i].ops->name));
 		json_object_object_add(fc, j->faults[i].ops->name, ju64(ld(&j->faults[i].count)));
