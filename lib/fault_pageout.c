@@ -19,6 +19,7 @@
 #include "fault.h"
 #include "pagemap.h"
 #include "pageout.h"
+#include "pagerange.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -41,17 +42,11 @@ long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, si
 
 const char *fault_swap_probe(void)
 {
-	char line[128];
-	long swap_kb = -1;
-	FILE *f = fopen("/proc/meminfo", "re");
+	uint64_t swap_kb = 0;
 
-	if (!f)
-		return "cannot read /proc/meminfo";
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SwapTotal: %ld kB", &swap_kb) == 1)
-			break;
-	fclose(f);
-	if (swap_kb <= 0)
+	if (meminfo_kb("SwapTotal", &swap_kb))
+		return "cannot read SwapTotal from /proc/meminfo";
+	if (!swap_kb)
 		return "no swap (run.sh sets up swap on zram)";
 	return NULL;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* pagemap + kpageflags walks over a range, /proc/self/maps and /proc/vmstat. */
+/* pagemap + kpageflags walks over a range, /proc/self/maps, /proc/vmstat, /proc/meminfo. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -43,6 +43,25 @@ int vmstat_read(const char *name, uint64_t *v)
 		if (strncmp(line, name, len) || line[len] != ' ')
 			continue;
 		ret = sscanf(line + len + 1, "%" SCNu64, v) == 1 ? 0 : -EINVAL;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+int meminfo_kb(const char *name, uint64_t *kb)
+{
+	size_t len = strlen(name);
+	char line[128];
+	int ret = -ENOENT;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, len) || line[len] != ':')
+			continue;
+		ret = sscanf(line + len + 1, "%" SCNu64, kb) == 1 ? 0 : -EINVAL;
 		break;
 	}
 	fclose(f);

@@ -32,6 +32,9 @@ int range_pages_take(const void *addr, size_t npages, unsigned int min_order,
 /* A /proc/vmstat counter, e.g. "pgmigrate_success". */
 int vmstat_read(const char *name, uint64_t *v);
 
+/* A /proc/meminfo line in kB, e.g. "MemAvailable". */
+int meminfo_kb(const char *name, uint64_t *kb);
+
 /*
  * true if every page of [addr, addr+len) lies in a VMA whose permissions
  * (/proc/self/maps "rwxp") start with @perms, e.g. "r--".
