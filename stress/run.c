@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "plant.h"
 #include "run.h"
+#include "runlock.h"
 #include "scratch.h"
 #include "tunable.h"
 #include "workload.h"
@@ -313,14 +314,21 @@ int cmd_run(int argc, char **argv)
 	struct run_config *rc = calloc(1, sizeof(*rc));
 	unsigned int per, rounds;
 	sigset_t sigs;
-	int code;
+	int code, lock_fd = -1;
+	pid_t holder;
 
 	if (!rc)
 		return EXIT_INVALID;
 	run.rc = rc;
 	code = parse(&run, argc, argv);
 	if (code >= 0)
-		return code;
+		goto out_free;
+	if (runlock_take(&lock_fd, &holder)) {
+		fprintf(stderr, "pinstress: another pinstress run (pid %d) is using this machine; "
+			"two runs would undo each other's sysfs changes\n", (int)holder);
+		code = EXIT_INVALID;
+		goto out_free;
+	}
 	run.duration_s = rc->duration_ms / 1000.0;
 	run.plant.cls = rc->plant[0] ? vclass_from_name(rc->plant) : -1;
 	run.plant.detected_s = -1;
@@ -371,6 +379,8 @@ int cmd_run(int argc, char **argv)
 	for (unsigned int i = 0; i < run.nnot_run; i++)
 		free(run.not_run[i]);
 	free(run.not_run);
+	runlock_drop(lock_fd);
+out_free:
 	free(rc);
 	return code;
 }
