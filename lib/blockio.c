@@ -69,6 +69,7 @@ bool job_finish_write(struct job *j, size_t b, bool kernel)
 	atomic_fetch_add_explicit(&j->st.ops, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(kernel ? &j->st.kernel_ops : &j->st.cpu_ops, 1,
 				  memory_order_relaxed);
+	evring_block(&j->evr, EVK_DONE, b, 0, 0);
 	oracle_release(&j->oracle, b, true);
 	return true;
 }
@@ -91,6 +92,7 @@ int job_cpu_write(struct worker *w, size_t b)
 void job_abort_write(struct worker *w, size_t b)
 {
 	atomic_fetch_add_explicit(&w->job->st.io_errors, 1, memory_order_relaxed);
+	evring_block(&w->job->evr, EVK_ABORT, b, 0, 0);
 	job_cpu_write(w, b);
 }
 
@@ -103,6 +105,11 @@ int job_init_region(struct job *j)
 		stamp_fill(region_block(&j->reg, b), j->reg.block_size, j->seed, &id);
 	}
 	return 0;
+}
+
+void op_thread_start(struct op_watch *w)
+{
+	atomic_store(&w->tid, (int)gettid());
 }
 
 size_t job_page_size(void)
@@ -135,6 +142,8 @@ bool job_claim_pages(struct job *j, size_t first_page, size_t npages, size_t *b0
 			oracle_release(&j->oracle, u, false);
 		return false;
 	}
+	evring_add(&j->evr, EVK_RANGE, first_page * job_page_size(),
+		   (uint32_t)(npages * job_page_size()), 0, 0);
 	return true;
 }
 

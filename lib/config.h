@@ -57,6 +57,13 @@ struct run_config {
 	char sections[CFG_MAX_FAULTS][CFG_NAME_LEN];	/* --section: jobs to keep */
 	unsigned int nsections;
 	bool allow_no_evidence;
+	unsigned int keep_going;		/* failures that end the run; 0: none do */
+	bool keep_going_set;			/* else the first one does */
+	bool ftrace_stop;			/* tracing_on = 0 at the first failure */
+	bool ftrace_mark;			/* trace_marker lines for faults and failures */
+	uint64_t hang_timeout_ms;		/* watchdog: an operation's deadline */
+	char log[PATH_MAX];			/* --log FILE, appended */
+	bool tap;				/* TAP 13 on stdout */
 	struct job_config defaults;		/* [global] job keys */
 	struct job_config jobs[CFG_MAX_JOBS];
 	unsigned int njobs;

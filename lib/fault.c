@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "fault.h"
+#include "ftrace.h"
 
 extern const struct fault_ops fault_collapse;
 extern const struct fault_ops fault_compact;
@@ -63,6 +64,12 @@ void fault_sleep(const struct fault_inst *f, unsigned int ms)
 	}
 }
 
+void fault_range(struct fault_inst *f, const void *addr, size_t len)
+{
+	evring_add(&f->job->evr, EVK_RANGE, (uint64_t)((const uint8_t *)addr - f->job->reg.base),
+		   (uint32_t)len, 0, 0);
+}
+
 /* An injector that stops on an error says why: the run is then invalid, not clean. */
 void fault_failed(struct fault_inst *f, int err)
 {
@@ -81,16 +88,23 @@ void *fault_thread(void *arg)
 	struct rng r;
 
 	rng_seed(&r, f->job->seed ^ (0xfa017ULL << 32) ^ (uintptr_t)(f - f->job->faults));
+	evring_set_self((uint16_t)(EV_WHO_FAULT + (f - f->job->faults)));
+	op_thread_start(&f->watch);
 	while (!run_stopping(f->job->run)) {
 		unsigned int iv = f->interval_ms;
 		int ret;
 
+		op_begin(&f->watch);
 		if (f->ops->exclusive)
 			pthread_rwlock_wrlock(&f->job->maplock);
 		else
 			pthread_rwlock_rdlock(&f->job->maplock);
+		evring_add(&f->job->evr, EVK_FAULT, 0, 0, 0, 0);
+		ftrace_mark("job %s fault %s inject", f->job->cfg->name, f->ops->name);
 		ret = f->ops->inject(f, &r);
+		evring_add(&f->job->evr, EVK_FAULT_END, 0, 0, 0, (uint64_t)(int64_t)ret);
 		pthread_rwlock_unlock(&f->job->maplock);
+		op_end(&f->watch);
 		if (ret < 0) {
 			fault_failed(f, ret);
 			break;

@@ -40,6 +40,9 @@ void *fault_thread(void *arg);
 /* NULL if the machine has swap (pageout, zswap, swapin-race, reclaim). */
 const char *fault_swap_probe(void);
 
+/* Log in the job's event ring that @f is acting on [addr, addr+len) of the region. */
+void fault_range(struct fault_inst *f, const void *addr, size_t len);
+
 /* Record why injector @f stopped (the run becomes invalid). */
 void fault_failed(struct fault_inst *f, int err);
 

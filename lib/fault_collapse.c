@@ -64,6 +64,7 @@ static int collapse_inject(struct fault_inst *f, struct rng *r)
 
 	if (!range_pick_aligned(reg->base, reg->size, PMD_BYTES, rng_next(r), &chunk))
 		goto skip;
+	fault_range(f, chunk, PMD_BYTES);
 	ret = range_pages_take(chunk, npages, PMD_ORDER, &before);
 	if (ret)
 		return ret;

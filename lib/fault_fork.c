@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "caps.h"
+#include "child.h"
+#include "clock.h"
 #include "fault.h"
 #include "hugetlb.h"
 #include "pagerange.h"
@@ -168,28 +168,6 @@ static void __attribute__((noreturn)) child_main(struct job *j, struct fork_shar
 	_exit(0);
 }
 
-/* Bounded wait: a child that does not finish is killed, never waited for forever. */
-static int wait_child(pid_t pid, uint64_t timeout_ms)
-{
-	uint64_t deadline = clock_ms() + timeout_ms;
-	int status;
-
-	for (;;) {
-		pid_t got = waitpid(pid, &status, WNOHANG);
-
-		if (got == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		if (got < 0 && errno != EINTR)
-			return -errno;
-		if (clock_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -ETIMEDOUT;
-		}
-		nap_us(1000);
-	}
-}
-
 static void collect(struct fault_inst *f, struct fork_priv *p, int status)
 {
 	struct job *j = f->job;
@@ -212,8 +190,12 @@ static void collect(struct fault_inst *f, struct fork_priv *p, int status)
 		ev_add(p->ev_verified, 1);
 		if (sh->checked)
 			atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-	} else {
-		/* Why, for the report: exit code, 128 + signal, or 1000 + errno of the wait. */
+	} else if (status != -EINTR) {
+		/*
+		 * -EINTR: killed because the run is ending, neither verified
+		 * nor failed (what it found so far is reported above).  Else
+		 * why, for the report: exit code, 128 + signal, or 1000 + errno.
+		 */
 		ev_add(p->ev_failed, 1);
 		ev_max(p->ev_fail_status, status < 0 ? 1000 + (uint64_t)-status : (uint64_t)status);
 	}
@@ -238,6 +220,7 @@ static int fork_inject(struct fault_inst *f, struct rng *r)
 	struct fork_priv *p = f->priv;
 	struct job *j = f->job;
 	uint64_t timeout = FORK_WAIT_BASE_MS + j->reg.size / (8 << 20) * 100;
+	int status;
 	pid_t pid;
 
 	(void)r;
@@ -255,8 +238,11 @@ static int fork_inject(struct fault_inst *f, struct rng *r)
 		child_main(j, p->sh, p->forks);
 	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	oracle_stable(&j->oracle, p->snap, p->sh->bitmap);
+	evring_add(&j->evr, EVK_FORK, 0, 0, 0, (uint64_t)pid);
 	atomic_store_explicit(&p->sh->go, 1, memory_order_release);
-	collect(f, p, wait_child(pid, timeout));
+	status = child_wait(pid, timeout, j->run);
+	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
+	collect(f, p, status);
 	return 0;
 }
 

@@ -113,6 +113,7 @@ long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r)
 	long swapped;
 
 	p->shared = f->job->caps & MC_SHARED;
+	fault_range(f, reg->base + first * p->psize, len * p->psize);
 	swapped = pageout_range(p, reg->base + first * p->psize, len);
 
 	if (swapped >= 0)

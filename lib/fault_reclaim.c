@@ -402,6 +402,7 @@ static void cold_range(struct fault_inst *f, struct rng *r, uint64_t bytes)
 	if (n > npages)
 		n = npages;
 	first = rng_below(r, npages - n + 1);
+	fault_range(f, reg->base + first * ps, n * ps);
 	madvise(reg->base + first * ps, n * ps, MADV_COLD);
 }
 

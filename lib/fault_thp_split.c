@@ -89,6 +89,7 @@ static int split_inject(struct fault_inst *f, struct rng *r)
 		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
 		return 0;
 	}
+	fault_range(f, chunk, PMD_BYTES);
 	if (p->debugfs && p->n++ % 3 == 2)
 		order = 2 + (unsigned int)rng_below(r, PMD_ORDER - 2);
 	ret = range_pages_take(chunk, npages, order + 1, &before);

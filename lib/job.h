@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 #include "classify.h"
+#include "clock.h"
 #include "config.h"
 #include "evidence.h"
+#include "evring.h"
 #include "oracle.h"
 #include "rng.h"
 
@@ -47,6 +49,28 @@ struct job_stats {
 	_Atomic uint64_t errors;
 };
 
+/*
+ * The watchdog's view of one thread: when its current operation began (0
+ * between operations) and its kernel thread id, for /proc/self/task/TID.
+ */
+struct op_watch {
+	_Atomic uint64_t since_ns;
+	_Atomic int tid;
+	bool reported;		/* already reported hung (monitor only) */
+};
+
+void op_thread_start(struct op_watch *w);
+
+static inline void op_begin(struct op_watch *w)
+{
+	atomic_store_explicit(&w->since_ns, clock_ns(), memory_order_relaxed);
+}
+
+static inline void op_end(struct op_watch *w)
+{
+	atomic_store_explicit(&w->since_ns, 0, memory_order_relaxed);
+}
+
 struct fault_ops;
 
 struct fault_inst {
@@ -61,6 +85,7 @@ struct fault_inst {
 	int err;			/* -errno if the injector stopped on an error */
 	char errmsg[256];
 	void *priv;
+	struct op_watch watch;		/* one injection */
 };
 
 /* One-per-job scratch file of stamp-sized slots, opened with O_DIRECT. */
@@ -81,6 +106,7 @@ struct worker {
 	int err;			/* -errno if the worker stopped on a setup error */
 	char errmsg[256];
 	void *priv;			/* the workload's per-thread state */
+	struct op_watch watch;		/* one iteration (the maplock wait included) */
 };
 
 enum detected_by {
@@ -113,8 +139,11 @@ struct job {
 	unsigned int nfaults;
 	pthread_t scrub_thread;
 	bool scrub_started;
+	struct op_watch scrub_watch;	/* one scrub pass */
+	bool stuck;			/* a thread would not join: never torn down */
 	struct job_stats st;
 	struct evidence ev;
+	struct evring evr;		/* what happened to the region lately */
 	unsigned int caps;		/* MC_* of the backing as mapped (mlock included) */
 	/*
 	 * Address-space lock.  Whoever touches region addresses (workers per
@@ -139,6 +168,8 @@ static inline _Atomic uint64_t *job_ev(struct job *j, const char *name)
 
 /* Provided by stress/: the run's stop flag and error sink. */
 bool run_stopping(const struct run_ctx *run);
+/* The whole run is ending early (a signal, a corruption, a hang): drop work in progress. */
+bool run_aborting(const struct run_ctx *run);
 double run_elapsed(const struct run_ctx *run);
 /* Job @i of the run (every round's jobs), NULL past the last; fork-child safe. */
 const struct job *run_job_at(const struct run_ctx *run, unsigned int i);

@@ -187,9 +187,16 @@ static int klog_feed_locked(struct klog *k, const char *rec, size_t len)
 	 * (the kernel forces LOG_USER), so test suites and daemons that log
 	 * "WARNING:" cannot pass for a kernel report.
 	 */
+	l = &k->recent[k->nrecent++ % KLOG_RECENT];
+	l->cls = KLOG_BENIGN;
+	l->level = r.level;
+	l->seq = r.seq;
+	l->ts_usec = r.ts_usec;
+	memcpy(l->msg, r.message, sizeof(l->msg));
 	if (r.facility != 0)
 		return 0;
 	cls = klog_classify(r.message);
+	l->cls = cls;
 	if (cls == KLOG_BENIGN)
 		return 0;
 	k->nbad++;
@@ -242,6 +249,22 @@ int klog_poll(struct klog *k)
 	}
 	pthread_mutex_unlock(&k->lock);
 	return ret ? ret : bad;
+}
+
+unsigned int klog_recent(struct klog *k, struct klog_line *out, unsigned int max)
+{
+	unsigned long first;
+	unsigned int n = 0;
+
+	klog_poll(k);
+	pthread_mutex_lock(&k->lock);
+	first = k->nrecent > KLOG_RECENT ? k->nrecent - KLOG_RECENT : 0;
+	if (k->nrecent - first > max)
+		first = k->nrecent - max;
+	for (unsigned long i = first; i < k->nrecent; i++)
+		out[n++] = k->recent[i % KLOG_RECENT];
+	pthread_mutex_unlock(&k->lock);
+	return n;
 }
 
 int klog_read_taint(unsigned long *out)

@@ -14,6 +14,7 @@
 
 #define KLOG_MAX_LINES	64	/* bad lines kept; all are counted */
 #define KLOG_LINE_MAX	512	/* bytes kept per line, NUL included */
+#define KLOG_RECENT	32	/* last records of any kind, for a failure record */
 
 enum klog_class {
 	KLOG_BENIGN = 0,
@@ -52,7 +53,7 @@ struct klog_line {
 };
 
 /*
- * About 34 KiB: embed it in a long-lived object rather than on a small
+ * About 50 KiB: embed it in a long-lived object rather than on a small
  * stack.  Counters and lines may be read without the lock once the
  * monitor thread is stopped or after klog_close().
  */
@@ -70,6 +71,8 @@ struct klog {
 	unsigned long count[KLOG_NR_CLASSES];
 	unsigned int nlines;		/* <= KLOG_MAX_LINES */
 	struct klog_line lines[KLOG_MAX_LINES];
+	unsigned long nrecent;		/* records ever put into recent[] */
+	struct klog_line recent[KLOG_RECENT];	/* a ring: every record read, bad or not */
 };
 
 /* Open /dev/kmsg at its end and record the starting taint. 0 or -errno. */
@@ -83,6 +86,11 @@ int klog_poll(struct klog *k);
 int klog_feed(struct klog *k, const char *rec, size_t len);
 /* Final poll, taint_end, close; stop the monitor first. 0 or -errno. */
 int klog_close(struct klog *k);
+/*
+ * Read what is new, then copy the last records of the run (kernel and
+ * marks, bad or not), oldest first; how many.  For a failure record.
+ */
+unsigned int klog_recent(struct klog *k, struct klog_line *out, unsigned int max);
 /* Taint bits that appeared during the run. */
 unsigned long klog_new_taint(const struct klog *k);
 

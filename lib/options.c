@@ -55,6 +55,21 @@ const struct cfg_option cfg_options[] = {
 	  .help = "jobs at once (0: all); the rest run in later rounds of 'duration' each" },
 	{ .name = "allow-no-evidence", .type = CFG_BOOL, RUNF(allow_no_evidence),
 	  .help = "a fault or backing with no confirmed effect does not make the run invalid" },
+	{ .name = "keep-going", .type = CFG_UINT, RUNF(keep_going), .min = 0, .max = UINT_MAX,
+	  .flags = CFG_F_MARK | CFG_F_OPT_ARG, .implied = "0",
+	  .aux_off = offsetof(struct run_config, keep_going_set),
+	  .help = "go on after a corruption, up to N of them (=N; alone: no limit; default: stop at the first)" },
+	{ .name = "ftrace-stop", .type = CFG_BOOL, RUNF(ftrace_stop),
+	  .help = "on the first failure, stop the tracefs ring buffer (tracing_on = 0)" },
+	{ .name = "ftrace-mark", .type = CFG_BOOL, RUNF(ftrace_mark),
+	  .help = "write a trace_marker line for each fault injection and each failure" },
+	{ .name = "hang-timeout", .type = CFG_DURATION, RUNF(hang_timeout_ms), .def = "120s",
+	  .min = SEC, .max = DAY,
+	  .help = "an operation running longer (plus 100 ms per 8 MiB of its job) is reported hung" },
+	{ .name = "log", .type = CFG_STR, RUNF(log),
+	  .help = "append progress and results to this file, flushed line by line" },
+	{ .name = "tap", .type = CFG_BOOL, RUNF(tap),
+	  .help = "TAP 13 on stdout: a test point per job and per canary" },
 
 	/* JOB: struct job_config; the order gives the set_mask bits */
 	{ .name = "workload", .type = CFG_STR, JOBF(workload), .flags = CFG_F_NAME,
@@ -483,6 +498,8 @@ int cfg_init(struct run_config *rc)
 
 static const char *metavar(const struct cfg_option *o)
 {
+	if (o->flags & CFG_F_OPT_ARG)
+		return "[=N]";
 	switch (o->type) {
 	case CFG_STR:
 		return o->flags & CFG_F_NAME ? " NAME" : " PATH";

@@ -50,6 +50,7 @@ enum cfg_scope {
 #define CFG_F_POW2	(1u << 1)	/* number must be a power of two */
 #define CFG_F_NAME	(1u << 2)	/* string must be a name [a-z0-9-]+ */
 #define CFG_F_MARK	(1u << 3)	/* also set the bool at aux_off (seed_set) */
+#define CFG_F_OPT_ARG	(1u << 4)	/* command line: --name alone means --name=implied */
 
 struct cfg_option {
 	const char *name;
@@ -60,6 +61,7 @@ struct cfg_option {
 	size_t size;			/* size of that field */
 	size_t aux_off;			/* CFG_LIST: unsigned int count; CFG_F_MARK: bool */
 	const char *def;		/* default as text, NULL: zero/empty */
+	const char *implied;		/* CFG_F_OPT_ARG: the value of a bare --name */
 	uint64_t min, max;		/* range in stored units; both 0: unchecked */
 	unsigned int flags;		/* CFG_F_* */
 	const char *help;

@@ -44,6 +44,7 @@ void oracle_next(struct oracle *o, size_t b, uint32_t source, struct stamp_id *i
 	o->ent[b].source = source;
 	o->ent[b].flags = 0;
 	oracle_expect(o, b, id);
+	evring_block(o->evr, EVK_WRITE, b, source, id->gen);
 }
 
 void oracle_next_shared(struct oracle *o, size_t b, struct stamp_id *id)

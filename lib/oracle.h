@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evring.h"
 #include "stamp.h"
 
 enum blk_state {
@@ -42,6 +43,7 @@ struct oracle {
 	struct oracle_ent *ent;
 	size_t nblocks;
 	uint32_t region;
+	struct evring *evr;	/* where new generations are logged, or NULL */
 };
 
 int oracle_init(struct oracle *o, size_t nblocks, uint32_t region);

@@ -316,7 +316,8 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 		bool arg = o->type != CFG_BOOL;
 
 		lopts[i].name = o->name;
-		lopts[i].has_arg = arg ? required_argument : no_argument;
+		lopts[i].has_arg = (o->flags & CFG_F_OPT_ARG) ? optional_argument :
+				   arg ? required_argument : no_argument;
 		lopts[i].val = 256 + i;
 	}
 	lopts[i].name = "help";
@@ -367,7 +368,7 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 		}
 		snprintf(who, sizeof(who), "--%s", o->name);
 		cv[ncv].o = o;
-		cv[ncv].val = o->type == CFG_BOOL ? "1" : optarg;
+		cv[ncv].val = o->type == CFG_BOOL ? "1" : optarg ? optarg : o->implied;
 		ret = cfg_apply(o, o->scope == CFG_RUN ? (void *)rc : (void *)&scratch,
 				cv[ncv].val, who, err, len);
 		if (ret)

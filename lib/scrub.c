@@ -36,10 +36,14 @@ void *scrub_thread(void *arg)
 {
 	struct job *j = arg;
 
+	evring_set_self(EV_WHO_SCRUB);
+	op_thread_start(&j->scrub_watch);
 	while (!run_stopping(j->run)) {
 		uint64_t t0 = clock_ms(), spent;
 
+		op_begin(&j->scrub_watch);
 		scrub_pass(j);
+		op_end(&j->scrub_watch);
 		spent = clock_ms() - t0;
 		if (spent < SCRUB_PASS_MS) {
 			struct timespec ts = { 0, (long)(SCRUB_PASS_MS - spent) * 1000000L };

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "failure.h"
+#include "ftrace.h"
 #include "run.h"
 #include "second_look.h"
 #include "tags.h"
@@ -16,6 +19,11 @@
 bool run_stopping(const struct run_ctx *run)
 {
 	return atomic_load_explicit(&((struct run_ctx *)run)->stop, memory_order_relaxed);
+}
+
+bool run_aborting(const struct run_ctx *run)
+{
+	return atomic_load_explicit(&((struct run_ctx *)run)->aborted, memory_order_relaxed);
 }
 
 /* Stop the whole run: this round and every later one. */
@@ -46,7 +54,7 @@ const char *detected_by_name(enum detected_by by)
 	return by <= DET_PIPE ? n[by] : "?";
 }
 
-static const char *kind_name(uint32_t source)
+const char *src_kind_name(uint32_t source)
 {
 	static const char *const n[] = { "?",	   "init",   "cpu",	"file",	  "child",
 					 "canary", "remote", "shared", "procmem" };
@@ -59,7 +67,7 @@ void stamp_id_str(const struct stamp_id *id, char *buf, size_t len)
 {
 	snprintf(buf, len, "{region %u block %llu gen %llu src %s:%u}", id->region,
 		 (unsigned long long)id->block, (unsigned long long)id->gen,
-		 kind_name(id->source), SRC_INDEX(id->source));
+		 src_kind_name(id->source), SRC_INDEX(id->source));
 }
 
 static void append(char *dst, size_t len, const char *fmt, va_list ap)
@@ -93,6 +101,27 @@ void run_warn(struct run_ctx *run, const char *fmt, ...)
 	va_start(ap, fmt);
 	append(run->warnings, sizeof(run->warnings), fmt, ap);
 	va_end(ap);
+	pthread_mutex_unlock(&run->lock);
+}
+
+void run_log(struct run_ctx *run, const char *fmt, ...)
+{
+	char when[32];
+	struct tm tm;
+	time_t now;
+	va_list ap;
+
+	if (!run->logf)
+		return;
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	pthread_mutex_lock(&run->lock);
+	fprintf(run->logf, "%s ", when);
+	va_start(ap, fmt);
+	vfprintf(run->logf, fmt, ap);
+	va_end(ap);
+	fputc('\n', run->logf);
 	pthread_mutex_unlock(&run->lock);
 }
 
@@ -229,6 +258,14 @@ static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
 	return false;
 }
 
+/* Failures that end the run: --keep-going=N, default the first, 0 as given alone: none. */
+static uint64_t keep_going(const struct run_config *rc)
+{
+	if (!rc->keep_going_set)
+		return 1;
+	return rc->keep_going ? rc->keep_going : UINT64_MAX;
+}
+
 static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		   const struct vfinding *f, enum detected_by by, bool diff)
 {
@@ -249,6 +286,8 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		.stale_us = f->cls == VC_STALE_TLB ? f->stale_us : 0,
 	};
 	void *tmp = diff ? malloc(bs) : NULL;
+	struct err_rec *rec = NULL;
+	bool stop;
 
 	/* The block is marked bad and nobody writes it: this reads what the kernel left. */
 	if (tmp) {
@@ -258,17 +297,35 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 	}
 	if (known_unfixed(run, &e))
 		return;
+	e.fail = failure_capture(run, &e, diff);
+	ftrace_mark("FAILURE %s job %s block %zu vaddr %#lx", vclass_name(e.cls), j->cfg->name,
+		    block, (unsigned long)e.vaddr);
+	if (run->rc->ftrace_stop && ftrace_stop())
+		fprintf(stderr, "pinstress: tracing stopped (tracing_on = 0) at this failure: the "
+			"kernel trace up to it is in %s/trace\n", ftrace_dir());
 	atomic_fetch_add(&j->st.errors, 1);
 	pthread_mutex_lock(&run->lock);
-	run->nerrs_total++;
+	stop = ++run->nerrs_total >= keep_going(run->rc);
 	if (run->nerrs < RUN_MAX_ERRS)
-		run->errs[run->nerrs++] = e;
+		rec = &run->errs[run->nerrs++];
+	if (rec)
+		*rec = e;
 	if (run->plant.cls >= 0 && run->plant.done && run->plant.detected_s < 0 &&
 	    block == run->plant.block && j->index == 0)
 		run->plant.detected_s = e.time_s;
 	pthread_mutex_unlock(&run->lock);
 	print_err(run, &e);
-	run_stop(run);
+	run_log(run, "CORRUPTION %s in job %s block %zu vaddr %#lx, detected by %s",
+		vclass_name(e.cls), j->cfg->name, block, (unsigned long)e.vaddr,
+		detected_by_name(e.by));
+	if (rec) {
+		failure_emit(run, rec);
+	} else if (e.fail) {
+		failure_emit(run, &e);
+		free(e.fail);
+	}
+	if (stop)
+		run_stop(run);
 }
 
 void run_report_divergence(struct job *j, size_t block, const struct stamp_id *expect,

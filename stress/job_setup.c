@@ -181,8 +181,12 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 
 	if (!ret)
 		ret = setup_memory(j, run->rc->scratch, why, len);
+	/* After the initial fill: the ring keeps what happened while the job ran. */
+	if (!ret && (ret = evring_init(&j->evr, j->reg.block_size)))
+		snprintf(why, len, "event ring: %s", strerror(-ret));
 	if (ret)
 		return ret;
+	j->oracle.evr = &j->evr;
 	split_work(j);
 	return setup_faults(j, why, len);
 }
@@ -198,17 +202,23 @@ static void *worker_main(void *arg)
 	 * pins, the pages mapped there): a fault that moves pages away must
 	 * not run meanwhile, or the pins land on the empty range it leaves.
 	 */
+	evring_set_self((uint16_t)w->id);
+	op_thread_start(&w->watch);
+	op_begin(&w->watch);
 	pthread_rwlock_rdlock(&j->maplock);
 	ret = j->wl->worker_init(w);
 	pthread_rwlock_unlock(&j->maplock);
+	op_end(&w->watch);
 	if (ret) {
 		snprintf(w->errmsg, sizeof(w->errmsg), "worker %u setup: %s", w->id, strerror(-ret));
 		goto out;
 	}
 	while (!run_stopping(j->run)) {
+		op_begin(&w->watch);
 		pthread_rwlock_rdlock(&j->maplock);
 		ret = j->wl->run_iter(w);
 		pthread_rwlock_unlock(&j->maplock);
+		op_end(&w->watch);
 		if (ret) {
 			snprintf(w->errmsg, sizeof(w->errmsg), "worker %u: %s", w->id,
 				 strerror(-ret));
@@ -220,7 +230,9 @@ out:
 		w->err = ret;
 		run_stop(j->run);
 	}
+	op_begin(&w->watch);
 	j->wl->worker_exit(w);
+	op_end(&w->watch);
 	return NULL;
 }
 
@@ -247,18 +259,33 @@ int job_start(struct job *j)
 	return 0;
 }
 
-/* Join everything; the run's stop flag must already be set. */
-void job_join(struct job *j)
+static void join_one(pthread_t t, bool *started, job_joiner join, void *ctx)
+{
+	if (*started && join(t, ctx))
+		*started = false;
+}
+
+/*
+ * Join everything through @join, which may give up on a thread (false);
+ * the run's stop flag must already be set.  A job with a thread left
+ * running is stuck: it is never torn down, since that thread may still
+ * use its memory.  True if every thread was joined.
+ */
+bool job_join(struct job *j, job_joiner join, void *ctx)
 {
 	for (unsigned int i = 0; i < j->nfaults; i++)
-		if (j->faults[i].started)
-			pthread_join(j->faults[i].thread, NULL);
+		join_one(j->faults[i].thread, &j->faults[i].started, join, ctx);
 	for (unsigned int i = 0; i < j->nworkers; i++)
-		if (j->workers[i].started)
-			pthread_join(j->workers[i].thread, NULL);
-	if (j->scrub_started)
-		pthread_join(j->scrub_thread, NULL);
-	job_measure(j, true);
+		join_one(j->workers[i].thread, &j->workers[i].started, join, ctx);
+	join_one(j->scrub_thread, &j->scrub_started, join, ctx);
+	for (unsigned int i = 0; i < j->nfaults; i++)
+		j->stuck |= j->faults[i].started;
+	for (unsigned int i = 0; i < j->nworkers; i++)
+		j->stuck |= j->workers[i].started;
+	j->stuck |= j->scrub_started;
+	if (!j->stuck)
+		job_measure(j, true);
+	return !j->stuck;
 }
 
 void job_teardown(struct job *j)
@@ -269,6 +296,7 @@ void job_teardown(struct job *j)
 	if (j->scratch.fd >= 0)
 		scratch_close(&j->scratch);
 	oracle_destroy(&j->oracle);
+	evring_destroy(&j->evr);
 	if (j->reg.base)
 		j->backing->unmap(j);
 	free(j->workers);

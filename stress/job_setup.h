@@ -9,7 +9,9 @@
 int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	      const struct job_config *cfg, char *why, size_t len);
 int job_start(struct job *j);
-void job_join(struct job *j);
+/* Join @t, or give up on it (false). */
+typedef bool (*job_joiner)(pthread_t t, void *ctx);
+bool job_join(struct job *j, job_joiner join, void *ctx);
 void job_teardown(struct job *j);
 /* Record the backing's evidence now (start: after setup; end: after join). */
 void job_measure(struct job *j, bool end);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backing.h"
+#include "failure.h"
 #include "fault.h"
 #include "run.h"
 #include "workload.h"
@@ -44,6 +45,7 @@ static int usage(FILE *f, int code)
 		"  run [-c PROFILE] [options]  run jobs; 'pinstress run --help' lists options\n"
 		"  list                        workloads, backings, faults and availability here\n"
 		"  canary [--scratch DIR]      known-bad scenarios that must be caught\n"
+		"  replay FAILURE.json [opts]  run again what a failure record came from\n"
 		"exit: 0 clean, 1 corruption, 2 kernel error, 3 invalid run, 77 nothing could run\n");
 	return code;
 }
@@ -57,6 +59,7 @@ int main(int argc, char **argv)
 		{ "run", cmd_run },
 		{ "list", cmd_list },
 		{ "canary", cmd_canary },
+		{ "replay", cmd_replay },
 	};
 
 	if (argc < 2)

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "failure.h"
 #include "fault.h"
+#include "jsonw.h"
 #include "run.h"
 #include "backing.h"
 #include "tags.h"
@@ -33,6 +35,8 @@ const char *result_name(int code)
 		return "kernel-error";
 	case EXIT_SKIP:
 		return "skipped";
+	case EXIT_RUNNING:
+		return "running";
 	default:
 		return "invalid";
 	}
@@ -121,16 +125,7 @@ void report_summary(const struct run_ctx *run, FILE *f)
 		fprintf(f, "notes: %s\n", run->notes);
 }
 
-static json_object *jstr(const char *s)
-{
-	return json_object_new_string(s);
-}
-
-static json_object *ju64(uint64_t v)
-{
-	return json_object_new_uint64(v);
-}
-
+/* A stamp decoded field by field; "source" as "kind:index" for older readers. */
 static json_object *stamp_json(const struct stamp_id *id)
 {
 	json_object *o = json_object_new_object();
@@ -141,10 +136,12 @@ static json_object *stamp_json(const struct stamp_id *id)
 	json_object_object_add(o, "block", ju64(id->block));
 	json_object_object_add(o, "gen", ju64(id->gen));
 	json_object_object_add(o, "source", jstr(src));
+	json_object_object_add(o, "source_kind", jstr(src_kind_name(id->source)));
+	json_object_object_add(o, "source_index", ju64(SRC_INDEX(id->source)));
 	return o;
 }
 
-static json_object *env_json(void)
+json_object *report_env_json(void)
 {
 	json_object *o = json_object_new_object();
 	struct env_info e;
@@ -245,7 +242,7 @@ static json_object *tags_json(const struct run_ctx *run, const struct err_rec *e
 	return a;
 }
 
-static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
+json_object *report_err_json(const struct run_ctx *run, const struct err_rec *e)
 {
 	json_object *o = json_object_new_object();
 	char va[32];
@@ -272,6 +269,11 @@ static json_object *err_json(const struct run_ctx *run, const struct err_rec *e)
 	json_object_object_add(o, "expected_failure", json_object_new_boolean(e->xfail));
 	json_object_object_add(o, "time_s", json_object_new_double(e->time_s));
 	json_object_object_add(o, "tags", tags_json(run, e));
+	if (e->fail) {
+		json_object_object_add(o, "forensics", failure_json(run, e));
+		json_object_object_add(o, "failure_file",
+				       e->fail->file[0] ? jstr(e->fail->file) : NULL);
+	}
 	return o;
 }
 
@@ -305,6 +307,39 @@ static json_object *klog_json(const struct run_ctx *run)
 	return o;
 }
 
+static json_object *hung_json(const struct run_ctx *run)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < run->nhung && i < RUN_MAX_HUNG; i++) {
+		const struct hung_rec *h = &run->hung[i];
+		const struct job *j = &run->jobs[h->job];
+		json_object *o = json_object_new_object(), *ev = json_object_new_array();
+		char st[2] = { h->state, 0 };
+
+		json_object_object_add(o, "job", jstr(j->cfg->name));
+		json_object_object_add(o, "thread", jstr(h->thread));
+		json_object_object_add(o, "tid", json_object_new_int(h->tid));
+		json_object_object_add(o, "operation_s", json_object_new_double(h->op_s));
+		json_object_object_add(o, "state", jstr(st));
+		json_object_object_add(o, "wchan", jstr(h->wchan));
+		json_object_object_add(o, "kernel_stack", jstr(h->stack));
+		json_object_object_add(o, "pinstress_lock", json_object_new_boolean(h->lock_wait));
+		for (size_t k = 0; k < h->nev; k++) {
+			char what[160], line[192];
+
+			event_what(j, &h->ev[k], what, sizeof(what));
+			snprintf(line, sizeof(line), "%.6fs before: %s %s",
+				 (double)(h->at_ns - h->ev[k].t_ns) / 1e9, ev_kind_name(h->ev[k].kind),
+				 what);
+			json_object_array_add(ev, jstr(line));
+		}
+		json_object_object_add(o, "events", ev);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *not_run_json(const struct run_ctx *run)
 {
 	json_object *a = json_object_new_array();
@@ -330,7 +365,7 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "stopped_by",
 			       jstr(run->signal ? strsignal(run->signal) :
 				    run->nerrs_total ? "corruption" : "duration"));
-	json_object_object_add(o, "environment", env_json());
+	json_object_object_add(o, "environment", report_env_json());
 	json_object_object_add(can, "ran", json_object_new_boolean(run->canary.ran));
 	json_object_object_add(can, "detected", json_object_new_boolean(run->canary.detected));
 	json_object_object_add(can, "kernel", jstr(run->canary.kernel));
@@ -341,12 +376,14 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	/* Corruption first and apart: errors[0] is the finding to act on. */
 	for (unsigned int i = 0; i < run->nerrs; i++)
 		json_object_array_add(run->errs[i].xfail ? xfails : errs,
-				      err_json(run, &run->errs[i]));
+				      report_err_json(run, &run->errs[i]));
 	json_object_object_add(o, "errors", errs);
 	json_object_object_add(o, "errors_total", ju64(run->nerrs_total));
 	json_object_object_add(o, "expected_failures", xfails);
 	json_object_object_add(o, "expected_failures_total", ju64(run->nxfail_total));
 	json_object_object_add(o, "kernel_log", klog_json(run));
+	json_object_object_add(o, "hung", hung_json(run));
+	json_object_object_add(o, "stuck_jobs", json_object_new_int((int)run->nstuck));
 	json_object_object_add(o, "invalid", run->invalid[0] ? jstr(run->invalid) : NULL);
 	json_object_object_add(o, "warnings", run->warnings[0] ? jstr(run->warnings) : NULL);
 	json_object_object_add(o, "notes", run->notes[0] ? jstr(run->notes) : NULL);
@@ -358,7 +395,15 @@ static json_object *report_build(const struct run_ctx *run, int code)
 
 int report_write_json(const struct run_ctx *run, const char *path, int code)
 {
-	json_object *o = report_build(run, code);
+	pthread_mutex_t *lock = (pthread_mutex_t *)&run->lock;
+	json_object *o;
+
+	/* While the run goes, a finding may be recorded meanwhile: read under its lock. */
+	if (code == EXIT_RUNNING)
+		pthread_mutex_lock(lock);
+	o = report_build(run, code);
+	if (code == EXIT_RUNNING)
+		pthread_mutex_unlock(lock);
 	char tmp[PATH_MAX + 16];
 	int ret = 0;
 

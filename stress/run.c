@@ -15,6 +15,8 @@
 
 #include "backing.h"
 #include "fault.h"
+#include "failure.h"
+#include "ftrace.h"
 #include "job_setup.h"
 #include "options.h"
 #include "plan.h"
@@ -27,6 +29,7 @@
 
 #define MONITOR_TICK_MS		200
 #define PROGRESS_EVERY_S	10.0
+#define JSON_EVERY_S		60.0	/* the --json file is rewritten while the run goes */
 
 static uint64_t fresh_seed(void)
 {
@@ -52,6 +55,7 @@ static void plant_now(struct run_ctx *run)
 		oracle_expect(&j->oracle, b, &want);
 		plant_damage(region_block(&j->reg, b), j->reg.block_size, j->seed, &want,
 			     (enum vclass)run->plant.cls, SIDE_PARENT, &r);
+		evring_block(&j->evr, EVK_PLANT, b, 0, (uint64_t)run->plant.cls);
 		pthread_mutex_lock(&run->lock);
 		run->plant.block = b;
 		run->plant.at_s = run_elapsed(run);
@@ -69,6 +73,7 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 {
 	bool tty = isatty(STDERR_FILENO);
 	double next_progress = run->round_t0 + (tty ? 1.0 : PROGRESS_EVERY_S);
+	double next_log = run->round_t0 + PROGRESS_EVERY_S;
 	double plant_at = run->duration_s / 3 < 1.0 ? run->duration_s / 3 : 1.0;
 	struct timespec tick = { 0, MONITOR_TICK_MS * 1000000L };
 
@@ -87,12 +92,21 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 			break;
 		if (run->plant.cls >= 0 && !run->plant.done && now >= plant_at)
 			plant_now(run);
+		watchdog_check(run, run->round_j0, run->njobs);
 		if (run->klog_ok && klog_poll(&run->klog) > 0)
 			fprintf(stderr, "pinstress: kernel log: %s\n",
 				run->klog.lines[run->klog.nlines - 1].msg);
 		if (now >= next_progress) {
 			report_progress(run, stderr, tty);
 			next_progress += tty ? 1.0 : PROGRESS_EVERY_S;
+		}
+		if (run->logf && now >= next_log) {
+			report_progress(run, run->logf, false);
+			next_log += PROGRESS_EVERY_S;
+		}
+		if (run->rc->json[0] && now >= run->next_json_s) {
+			report_write_json(run, run->rc->json, EXIT_RUNNING);
+			run->next_json_s = now + JSON_EVERY_S;
 		}
 	}
 	if (tty)
@@ -205,6 +219,7 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 {
 	unsigned int j0 = run->njobs;
 
+	run->round_j0 = j0;
 	if (!setup_round(run, first, last)) {
 		struct timespec t;
 
@@ -212,20 +227,21 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 		if (first == 0)
 			run->t0 = t;
 		run->round_t0 = run_elapsed(run);
+		run->next_json_s = run->round_t0 + JSON_EVERY_S;
 		for (unsigned int i = j0; i < run->njobs; i++)
 			if (job_start(&run->jobs[i]))
 				run_invalid(run, "job %s: cannot start threads", run->jobs[i].cfg->name);
 		monitor(run, sigs);
 	}
 	atomic_store(&run->stop, true);
+	join_round(run, sigs, j0, run->njobs);
 	for (unsigned int i = j0; i < run->njobs; i++) {
-		job_join(&run->jobs[i]);
 		run->jobs[i].active_s = run_elapsed(run) - run->round_t0;
-		if (run->jobs[i].cfg)
+		if (run->jobs[i].cfg && !run->jobs[i].stuck)
 			check_job(run, &run->jobs[i]);
 	}
 	for (unsigned int i = j0; i < run->njobs; i++)
-		if (run->jobs[i].cfg)
+		if (run->jobs[i].cfg && !run->jobs[i].stuck)
 			job_teardown(&run->jobs[i]);
 	if (tunable_restore_all())
 		run_invalid(run, "could not restore every kernel tunable this run changed");
@@ -233,11 +249,22 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 		atomic_store(&run->stop, false);
 }
 
+/* A thread stuck in the kernel (not on one of our locks) is the kernel's error. */
+static bool kernel_hung(const struct run_ctx *run)
+{
+	for (unsigned int i = 0; i < run->nhung && i < RUN_MAX_HUNG; i++)
+		if (!run->hung[i].lock_wait)
+			return true;
+	return false;
+}
+
 static int verdict(struct run_ctx *run)
 {
 	if (run->nerrs_total)
 		return EXIT_CORRUPTION;
 	if (run->klog_ok && (run->klog.nbad || klog_new_taint(&run->klog)))
+		return EXIT_KERNEL_ERROR;
+	if (kernel_hung(run))
 		return EXIT_KERNEL_ERROR;
 	if (run->invalid[0])
 		return EXIT_INVALID;
@@ -298,7 +325,10 @@ static void finish(struct run_ctx *run, int code)
 {
 	char xf[64] = "";
 
-	report_summary(run, stdout);
+	/* With --tap, stdout is the TAP stream and the table goes with the messages. */
+	report_summary(run, run->rc->tap ? stderr : stdout);
+	if (run->rc->tap)
+		report_tap(run, stdout);
 	if (run->rc->json[0] && report_write_json(run, run->rc->json, code))
 		fprintf(stderr, "pinstress: cannot write report %s\n", run->rc->json);
 	if (run->nxfail_total)
@@ -306,6 +336,8 @@ static void finish(struct run_ctx *run, int code)
 			 (unsigned long long)run->nxfail_total);
 	fprintf(stderr, "pinstress: result %s%s (exit %d), seed %llu\n", result_name(code), xf,
 		code, (unsigned long long)run->rc->seed);
+	run_log(run, "result %s%s (exit %d), seed %llu", result_name(code), xf, code,
+		(unsigned long long)run->rc->seed);
 }
 
 int cmd_run(int argc, char **argv)
@@ -314,12 +346,16 @@ int cmd_run(int argc, char **argv)
 	struct run_config *rc = calloc(1, sizeof(*rc));
 	unsigned int per, rounds;
 	sigset_t sigs;
-	int code, lock_fd = -1;
+	int code, ret, lock_fd = -1;
 	pid_t holder;
 
 	if (!rc)
 		return EXIT_INVALID;
 	run.rc = rc;
+	run.argc = argc;
+	run.argv = argv;
+	if (!getcwd(run.cwd, sizeof(run.cwd)))
+		snprintf(run.cwd, sizeof(run.cwd), ".");
 	code = parse(&run, argc, argv);
 	if (code >= 0)
 		goto out_free;
@@ -328,6 +364,20 @@ int cmd_run(int argc, char **argv)
 			"two runs would undo each other's sysfs changes\n", (int)holder);
 		code = EXIT_INVALID;
 		goto out_free;
+	}
+	if (rc->log[0] && !(run.logf = fopen(rc->log, "ae"))) {
+		fprintf(stderr, "pinstress: --log %s: %s\n", rc->log, strerror(errno));
+		code = EXIT_INVALID;
+		goto out_unlock;
+	}
+	if (run.logf)
+		setvbuf(run.logf, NULL, _IOLBF, 0);
+	ret = ftrace_open(rc->ftrace_mark, rc->ftrace_stop);
+	if (ret) {
+		fprintf(stderr, "pinstress: --ftrace-mark/--ftrace-stop: cannot use tracefs at %s: %s\n",
+			ftrace_dir(), strerror(-ret));
+		code = EXIT_INVALID;
+		goto out_unlock;
 	}
 	run.duration_s = rc->duration_ms / 1000.0;
 	run.plant.cls = rc->plant[0] ? vclass_from_name(rc->plant) : -1;
@@ -341,6 +391,12 @@ int cmd_run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	fprintf(stderr, "pinstress: seed %llu, profile %s, duration %.0fs\n",
 		(unsigned long long)rc->seed, rc->profile[0] ? rc->profile : "(none)", run.duration_s);
+	{
+		char cmd[2048];
+
+		replay_command(&run, cmd, sizeof(cmd));
+		run_log(&run, "start: %s", cmd);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &run.t0);
 	run.klog_ok = klog_open(&run.klog) == 0;
 	if (run.klog_ok)
@@ -364,6 +420,9 @@ int cmd_run(int argc, char **argv)
 	     first = last) {
 		for (last = first; last < rc->njobs && rc->jobs[last].round == rc->jobs[first].round;)
 			last++;
+		/* The --json file holds a whole, current report from the start on. */
+		if (rc->json[0])
+			report_write_json(&run, rc->json, EXIT_RUNNING);
 		run_round(&run, &sigs, first, last);
 	}
 	run_stop(&run);
@@ -379,6 +438,13 @@ int cmd_run(int argc, char **argv)
 	for (unsigned int i = 0; i < run.nnot_run; i++)
 		free(run.not_run[i]);
 	free(run.not_run);
+	if (ftrace_mounted_by_us())
+		fprintf(stderr, "pinstress: tracefs was mounted for this run and is unmounted again; "
+			"to read the trace: mount -t tracefs nodev %s\n", ftrace_dir());
+	ftrace_close();
+out_unlock:
+	if (run.logf)
+		fclose(run.logf);
 	runlock_drop(lock_fd);
 out_free:
 	free(rc);

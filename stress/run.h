@@ -7,7 +7,11 @@
 #ifndef PINSTRESS_RUN_H
 #define PINSTRESS_RUN_H
 
+#include <json-c/json.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -24,7 +28,10 @@ enum run_exit {
 	EXIT_KERNEL_ERROR = 2,
 	EXIT_INVALID = 3,
 	EXIT_SKIP = 77,
+	EXIT_RUNNING = -1,	/* the live report of a run still going */
 };
+
+struct failure;
 
 struct err_rec {
 	enum vclass cls;
@@ -40,6 +47,7 @@ struct err_rec {
 	bool xfail;			/* matches a known unfixed kernel issue */
 	int cpu;			/* VC_STALE_TLB: the CPU whose loads were stale */
 	long stale_us;			/* VC_STALE_TLB: for how long; -1 past the bound */
+	struct failure *fail;		/* the full record, for the first failures */
 };
 
 /* The known bugs (lib/tags.h) a finding looks like: up to @max, best first. */
@@ -53,6 +61,24 @@ bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e);
 
 /* What the second look found for a VC_STALE_TLB finding, one sentence. */
 void stale_str(const struct err_rec *e, char *buf, size_t len);
+
+#define RUN_MAX_HUNG	8
+#define HUNG_EVENTS	8
+
+/* A thread whose operation outlived its deadline (stress/watchdog.c). */
+struct hung_rec {
+	unsigned int job;
+	char thread[48];		/* "worker 0", "fault pageout", "scrubber" */
+	int tid;
+	double op_s;			/* how long the operation had run */
+	uint64_t at_ns;			/* when that was seen (CLOCK_MONOTONIC) */
+	char state;			/* from /proc/self/task/TID/stat: R, S, D, ... */
+	char wchan[64];
+	char stack[1536];		/* /proc/self/task/TID/stack */
+	bool lock_wait;			/* waiting on a pinstress lock (futex): our own bug */
+	struct event ev[HUNG_EVENTS];	/* the thread's last events */
+	size_t nev;
+};
 
 struct canary_result {
 	bool ran;
@@ -94,6 +120,16 @@ struct run_ctx {
 	_Atomic bool aborted;		/* stop every round, not just this one */
 	unsigned int jobs_skipped;
 	int signal;			/* the signal that stopped the run, or 0 */
+	int argc;			/* cmd_run's arguments, for the replay command */
+	char **argv;
+	char cwd[PATH_MAX];
+	unsigned int nfail_records;	/* failures with a full record */
+	struct hung_rec hung[RUN_MAX_HUNG];
+	unsigned int nhung;
+	unsigned int nstuck;		/* jobs with a thread that would not join */
+	unsigned int round_j0;		/* first job of the round that runs */
+	FILE *logf;			/* --log, line-buffered */
+	double next_json_s;		/* when the live --json report is due */
 };
 
 void run_stop(struct run_ctx *run);
@@ -101,6 +137,13 @@ void run_invalid(struct run_ctx *run, const char *fmt, ...) __attribute__((forma
 void run_warn(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *detected_by_name(enum detected_by by);
 void stamp_id_str(const struct stamp_id *id, char *buf, size_t len);
+/* "cpu", "file", "child", ... for a stamp source. */
+const char *src_kind_name(uint32_t source);
+
+/* stress/watchdog.c: deadlines of operations, bounded joins. */
+void watchdog_check(struct run_ctx *run, unsigned int j0, unsigned int j1);
+void join_round(struct run_ctx *run, const sigset_t *sigs, unsigned int j0, unsigned int j1);
+void hung_print(const struct run_ctx *run, const struct hung_rec *h);
 
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
@@ -112,7 +155,12 @@ void canary_run_all(const char *scratch_dir, uint64_t seed, bool verbose,
 
 /* report.c */
 int report_write_json(const struct run_ctx *run, const char *path, int exit_code);
+json_object *report_err_json(const struct run_ctx *run, const struct err_rec *e);
+json_object *report_env_json(void);
 void report_summary(const struct run_ctx *run, FILE *f);
+void report_tap(const struct run_ctx *run, FILE *f);
+/* A timestamped line in the --log file, if there is one. */
+void run_log(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void report_progress(const struct run_ctx *run, FILE *f, bool tty);
 const char *result_name(int exit_code);
 

@@ -15,8 +15,11 @@
 #include "census.h"
 #include "classify.h"
 #include "evidence.h"
+#include "evring.h"
 #include "fault.h"
+#include "forensics.h"
 #include "oracle.h"
+#include "pagemap.h"
 #include "tunable.h"
 #include "workload.h"
 
@@ -26,6 +29,7 @@ static const uint64_t seed = 0x5eed;
 
 /* The tables link every item; nothing here runs a job, so the driver's side is empty. */
 bool run_stopping(const struct run_ctx *run) { (void)run; return true; }
+bool run_aborting(const struct run_ctx *run) { (void)run; return false; }
 double run_elapsed(const struct run_ctx *run) { (void)run; return 0; }
 const struct job *run_job_at(const struct run_ctx *run, unsigned int i) { (void)run; (void)i; return NULL; }
 void run_stop(struct run_ctx *run) { (void)run; }
@@ -201,6 +205,103 @@ static void test_census(void)
 	munmap(p, n * ps);
 }
 
+/*
+ * The event ring: a failure record shows the events on the damaged
+ * block's pages, oldest first, even after the ring wrapped; region-wide
+ * events (a fault injection) touch every block.
+ */
+static void test_evring(void)
+{
+	static struct event out[EVRING_SLOTS];
+	struct evring r;
+	size_t n, want = 0, newest = 0;
+
+	CHECK(evring_init(&r, 4096) == 0, "evring_init");
+	evring_set_self(3);
+	for (size_t i = 0; i < EVRING_SLOTS + 100; i++)
+		evring_block(&r, EVK_WRITE, i % 64, SRC_MAKE(SRC_CPU, 3), i);
+	evring_set_self(EV_WHO_FAULT + 1);
+	evring_add(&r, EVK_FAULT, 0, 0, 0, 0);
+	evring_add(&r, EVK_RANGE, 8 * 4096, 2 * 4096, 0, 0);
+	n = evring_collect(&r, 9 * 4096, 4096, out, EVRING_SLOTS, EVRING_SLOTS);
+	/* Kept: the last EVRING_SLOTS events, i.e. writes from EVRING_SLOTS + 102 - EVRING_SLOTS on. */
+	for (size_t i = 102; i < EVRING_SLOTS + 100; i++)
+		want += i % 64 == 9;
+	for (size_t i = EVRING_SLOTS + 99; i % 64 != 9; i--)
+		newest = i - 1;
+	CHECK(n == want + 2, "evring: events on block 9: %zu, want %zu", n, want + 2);
+	CHECK(out[n - 1].kind == EVK_RANGE && out[n - 2].kind == EVK_FAULT &&
+	      out[n - 1].who == EV_WHO_FAULT + 1, "evring: newest last, with who");
+	CHECK(out[0].kind == EVK_WRITE && out[0].off == 9 * 4096 && out[0].who == 3 &&
+	      out[0].arg < out[1].arg && out[n - 3].arg == newest,
+	      "evring: writes oldest first, newest write of block 9 kept (%llu, want %zu)",
+	      (unsigned long long)out[n - 3].arg, newest);
+	n = evring_collect(&r, 9 * 4096, 4096, out, 2, 2);
+	CHECK(n == 2 && out[0].kind == EVK_FAULT && out[1].kind == EVK_RANGE,
+	      "evring: the newest 2, oldest first");
+	/* Injections every millisecond must not crowd out the block's own events. */
+	for (int i = 0; i < 100; i++)
+		evring_add(&r, EVK_FAULT, 0, 0, 0, 0);
+	n = evring_collect(&r, 9 * 4096, 4096, out, 8, 3);
+	CHECK(n == 8 && out[0].kind == EVK_WRITE && out[4].kind == EVK_RANGE &&
+	      out[5].kind == EVK_FAULT && out[7].kind == EVK_FAULT,
+	      "evring: at most 3 region-wide events, the block's own before them");
+	evring_destroy(&r);
+	evring_add(&r, EVK_DONE, 0, 4096, 0, 0);	/* a destroyed ring ignores events */
+	CHECK(evring_collect(&r, 0, 4096, out, 4, 4) == 0, "evring: destroyed ring is empty");
+}
+
+/* The decoders of the failure record: names a kernel engineer reads. */
+static void test_forensics_words(void)
+{
+	char buf[256];
+	uint8_t bytes[3] = { 0x00, 0xab, 0x7f };
+
+	kpf_names((1ULL << 5) | (1ULL << 12) | (1ULL << 14) | (1ULL << 22) | (1ULL << 33) |
+		  (1ULL << 50), buf, sizeof(buf));
+	CHECK(!strcmp(buf, "lru,anon,swapbacked,thp,mlocked,bit50"), "kpf_names: %s", buf);
+	kpf_names(0, buf, sizeof(buf));
+	CHECK(!buf[0], "kpf_names of 0 is empty");
+	pagemap_describe(PM_PRESENT | PM_EXCLUSIVE | 0x1234, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "present pfn 0x1234 exclusive"), "pagemap present: %s", buf);
+	pagemap_describe(PM_SWAP | (0x56ULL << 5) | 1, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "swapped type 1 offset 0x56"), "pagemap swapped: %s", buf);
+	pagemap_describe(0, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "not present"), "pagemap none: %s", buf);
+	hex_line(bytes, 3, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "00 ab 7f"), "hex_line: %s", buf);
+}
+
+/*
+ * forensics_take on a real block of our own memory: the bytes from the
+ * first difference, the page present with its PFN and flags (root), and
+ * the VMA's smaps block.
+ */
+static void test_forensics_take(void)
+{
+	static struct forensics fx;
+	struct stamp_id id = { .region = 1, .source = SRC_MAKE(SRC_CPU, 0), .block = 5, .gen = 2 };
+	uint8_t *blk = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(blk != MAP_FAILED, "mmap");
+	if (blk == MAP_FAILED)
+		return;
+	stamp_fill(blk, 4096, seed, &id);
+	blk[100] ^= 0x40;
+	forensics_take(blk, 4096, seed, &id, 100, &fx);
+	CHECK(fx.have_diff && fx.diff_off == 96 && fx.diff_len == FX_DIFF_BYTES &&
+	      (fx.want[4] ^ fx.found[4]) == 0x40 && fx.want[5] == fx.found[5],
+	      "forensics: bytes from +96, the flipped bit at +100");
+	CHECK(fx.npages == 1 && fx.pages[0].vaddr == (uintptr_t)blk &&
+	      (fx.pages[0].pagemap & PM_PRESENT), "forensics: the page, present");
+	if (geteuid() == 0)
+		CHECK((fx.pages[0].pagemap & PM_PFN_MASK) && fx.pages[0].have_kflags &&
+		      (fx.pages[0].kflags & (1ULL << 12)), "forensics: PFN and flags (anon)");
+	CHECK(!strncmp(fx.smaps, "", 0) && strstr(fx.smaps, "Rss:") &&
+	      strtoull(fx.smaps, NULL, 16) == (uintptr_t)blk, "forensics: smaps of its VMA");
+	munmap(blk, 8192);
+}
+
 int main(void)
 {
 	static const size_t sizes[] = { 512, 4096, 65536, 2u << 20 };
@@ -211,6 +312,9 @@ int main(void)
 	test_compat();
 	test_tunable();
 	test_census();
+	test_evring();
+	test_forensics_words();
+	test_forensics_take();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

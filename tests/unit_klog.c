@@ -259,6 +259,31 @@ static void test_taint(void)
 
 #define FEED(k, s)	klog_feed(k, s, sizeof(s) - 1)
 
+/*
+ * After test_store's feed (2 good records, 1 malformed, 70 warnings with
+ * seq 10..79): the failure record's "kernel log lines" are the last
+ * KLOG_RECENT records of any kind, oldest first, benign ones included.
+ */
+static void test_recent(struct klog *k)
+{
+	static struct klog_line out[KLOG_RECENT];
+	unsigned int n;
+
+	k->fd = -1;	/* nothing more to read */
+	n = klog_recent(k, out, KLOG_RECENT);
+	check(n == KLOG_RECENT && k->nrecent == KLOG_MAX_LINES + 8, "recent: last 32 of 72", NULL);
+	check(out[0].seq == 10 + KLOG_MAX_LINES + 6 - KLOG_RECENT &&
+	      out[KLOG_RECENT - 1].seq == 10 + KLOG_MAX_LINES + 5 && out[0].cls == KLOG_WARNING,
+	      "recent: oldest first, classified", out[0].msg);
+	n = klog_recent(k, out, 3);
+	check(n == 3 && out[2].seq == 10 + KLOG_MAX_LINES + 5, "recent: the newest 3", NULL);
+	memset(k->recent, 0, sizeof(k->recent));
+	k->nrecent = 0;
+	check(FEED(k, "6,500,5,-;EXT4-fs (vda): mounted\n") == 0 && klog_recent(k, out, 8) == 1 &&
+	      out[0].cls == KLOG_BENIGN && !strcmp(out[0].msg, "EXT4-fs (vda): mounted"),
+	      "recent keeps benign records", out[0].msg);
+}
+
 static void test_store(void)
 {
 	static struct klog k;
@@ -291,6 +316,7 @@ static void test_store(void)
 	check(k.lines[KLOG_MAX_LINES - 1].seq == 10 + KLOG_MAX_LINES - 1,
 	      "last kept line is the 64th", NULL);
 	check(k.nrecords == KLOG_MAX_LINES + 9, "records counted", NULL);
+	test_recent(&k);
 	pthread_mutex_destroy(&k.lock);
 }
 

@@ -31,17 +31,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "clock.h"
 #include "workload.h"
 
@@ -233,43 +231,6 @@ static void __attribute__((noreturn)) child_write(struct job *j, struct vs_priv 
 	_exit(0);
 }
 
-/* Bounded wait: poll a pidfd, else nap; a child that hangs is killed. */
-static int wait_child(pid_t pid)
-{
-	uint64_t deadline = clock_ms() + VS_CHILD_TIMEOUT_MS;
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int status;
-
-	for (;;) {
-		pid_t got = waitpid(pid, &status, WNOHANG);
-
-		if (got == pid)
-			break;
-		if (got < 0 && errno != EINTR) {
-			status = -errno;
-			goto out;
-		}
-		if (clock_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			status = -ETIMEDOUT;
-			goto out;
-		}
-		if (pidfd >= 0) {
-			struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-			poll(&pfd, 1, 100);
-		} else {
-			nap_us(200);
-		}
-	}
-	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-out:
-	if (pidfd >= 0)
-		close(pidfd);
-	return status;
-}
-
 /* Empty the pipe whatever it holds (after a failed child): nothing is compared. */
 static void drain_discard(struct vs_priv *p, size_t bs)
 {
@@ -376,6 +337,8 @@ static void child_done(struct vs_priv *p, int status)
 {
 	bool ok = status == 0 && atomic_load_explicit(&p->sh->done, memory_order_acquire);
 
+	if (status == -EINTR)
+		return;		/* killed because the run is ending: neither verified nor failed */
 	ev_add(ok ? p->ev_children : p->ev_failed, 1);
 }
 
@@ -408,7 +371,9 @@ static int case_child_ref(struct worker *w, struct vs_priv *p)
 	}
 	if (pid == 0)
 		child_splice(p);
-	status = wait_child(pid);
+	evring_add(&j->evr, EVK_FORK, 0, 0, 0, (uint64_t)pid);
+	status = child_wait(pid, VS_CHILD_TIMEOUT_MS, j->run);
+	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
 	child_done(p, status);
 	for (size_t i = 0; i < p->n; i++) {
 		struct stamp_id id;
@@ -450,7 +415,9 @@ static int case_parent_ref(struct worker *w, struct vs_priv *p)
 	}
 	if (pid == 0)
 		child_write(j, p, VS_CHILD_TAG | ((w->id & 0x7f) << 16) | (p->forks & 0xffff));
-	status = wait_child(pid);
+	evring_add(&j->evr, EVK_FORK, 0, 0, 0, (uint64_t)pid);
+	status = child_wait(pid, VS_CHILD_TIMEOUT_MS, j->run);
+	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
 	child_done(p, status);
 	ret = collect(j, p, spliced, VS_PARENT_REF);
 out:

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Fork children of faults and workloads: waited for with a bound, never forever. */
+#ifndef PINSTRESS_CHILD_H
+#define PINSTRESS_CHILD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct run_ctx;
+
+/*
+ * Wait for @pid up to @timeout_ms, then SIGKILL and reap it.  Returns its
+ * exit code, 128 + the signal that ended it, -ETIMEDOUT if it had to be
+ * killed, or -errno of the wait.  If @run is being aborted (a signal, a
+ * corruption) the child is killed at once and -EINTR returned: not a
+ * failure of the child, nothing to count.
+ */
+int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run);
+
+#endif

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# sigint.sh PINSTRESS REPORT_GET
+# SIGINT in the middle of a run that changed kernel tunables (mTHP sizes,
+# zswap, KSM, the hugetlb pool, ksmd's nice level) and made cgroups and
+# fork children: pinstress stops within 5 s, writes its final report
+# ("stopped_by" the signal) and leaves every value as it found it, no
+# child and no cgroup behind.  Then again with two SIGINTs in a row: the
+# second gives up on waiting, and everything is still restored.  While
+# the first run goes, its --json file is read every 0.2 s: it must be a
+# whole report each time.
+set -u
+PS=$1 RG=$2
+. "$(dirname "$0")/lib.sh"
+need_root
+need_available backing mthp
+need_available fault zswap
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+values() {
+	local f
+	for f in /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled \
+		/sys/module/zswap/parameters/enabled /sys/kernel/mm/ksm/run \
+		/sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/ksm/sleep_millisecs \
+		/sys/kernel/mm/ksm/smart_scan /proc/sys/vm/nr_hugepages \
+		/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages; do
+		[ -r "$f" ] && echo "$f $(cat "$f")"
+	done
+	echo "ksmd nice $(ps -o ni= -C ksmd | tr -d ' ')"
+	echo "cgroups $(find /sys/fs/cgroup -maxdepth 3 -name 'pinstress*' 2>/dev/null | wc -l)"
+}
+
+cat >"$tmp/p.ini" <<INI
+[global]
+duration = 60s
+size = 16M
+threads = 2
+
+[mthp-fork]
+workload = odirect
+backing = mthp
+faults = fork
+
+[zswap]
+workload = uring-fixed
+backing = anon
+faults = zswap
+
+[ksm]
+workload = cpu
+backing = ksm
+faults = reclaim
+
+[hugetlb]
+workload = odirect
+backing = hugetlb
+faults = fork
+INI
+
+# one_run NAME SIGNALS: start, wait for the jobs, send SIGINT SIGNALS times.
+one_run() {
+	local name=$1 sigs=$2 pid t0 rc i valid=0 running=0 started='' changed
+	values >"$tmp/before"
+	"$PS" run -c "$tmp/p.ini" --json "$tmp/$name.json" --scratch "$(scratch_dir)" --no-canary \
+		--allow-missing >"$tmp/$name.out" 2>&1 &
+	pid=$!
+	# Until every job runs, then 2 s more: read the report all along.
+	for i in $(seq 1 160); do
+		if [ -z "$started" ] && grep -q "^pinstress: job hugetlb" "$tmp/$name.out"; then
+			started=$i
+		fi
+		[ -n "$started" ] && [ $((i - started)) -ge 10 ] && break
+		if [ -f "$tmp/$name.json" ]; then
+			if "$RG" "$tmp/$name.json" result >"$tmp/res" 2>/dev/null; then
+				valid=$((valid + 1))
+				[ "$(cat "$tmp/res")" = running ] && running=$((running + 1))
+			else
+				fail "$name: --json file not a whole report while running"
+			fi
+		fi
+		sleep 0.2
+	done
+	[ "$valid" -gt 0 ] && [ "$running" -gt 0 ] &&
+		pass "$name: --json read $valid times while running, each a whole report" ||
+		fail "$name: --json valid $valid times, 'running' $running times"
+	# The run really changed the machine: else "restored" would prove nothing.
+	values >"$tmp/during"
+	changed=$(diff "$tmp/before" "$tmp/during" | grep -c '^>')
+	[ "$changed" -ge 3 ] && pass "$name: $changed values changed by the run" ||
+		fail "$name: only $changed values changed by the run"
+	t0=$(date +%s.%N)
+	for i in $(seq 1 "$sigs"); do kill -INT "$pid"; sleep 0.1; done
+	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "$name: still running 10 s after SIGINT"
+		kill -KILL "$pid"
+	fi
+	wait "$pid"
+	rc=$?
+	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a < 5) }' &&
+		pass "$name: stopped within 5 s (exit $rc)" || fail "$name: took 5 s or more to stop"
+	REPORT=$tmp/$name.json
+	expect_eq stopped_by Interrupt
+	case $(get result) in running | "") fail "$name: no final report" ;; *) pass "$name: final report: $(get result)" ;; esac
+	values >"$tmp/after"
+	if diff "$tmp/before" "$tmp/after" >"$tmp/diff"; then
+		pass "$name: every value as before ($(wc -l <"$tmp/before") checked)"
+	else
+		fail "$name: values changed:"
+		cat "$tmp/diff"
+	fi
+	# Fork children and pvm helpers are pinstress processes too.
+	[ -z "$(pgrep -x pinstress)" ] && pass "$name: no process left" || fail "$name: pinstress processes left: $(pgrep -x pinstress | tr '\n' ' ')"
+	grep -q "hugetlb" "$tmp/$name.out" || cat "$tmp/$name.out"
+}
+
+one_run once 1
+one_run twice 2
+grep -q "again: not waiting" "$tmp/twice.out" && pass "second SIGINT seen" ||
+	echo "note: the first SIGINT's stop was done before the second came"
+finish
