@@ -9,10 +9,17 @@
 #include "evring.h"
 
 static __thread uint16_t ev_self = EV_WHO_OTHER;
+static __thread struct ev_mine *ev_mine;
 
-void evring_set_self(uint16_t who)
+void evring_set_self(uint16_t who, struct ev_mine *mine)
 {
 	ev_self = who;
+	ev_mine = mine;
+	if (mine) {
+		memset(mine, 0, sizeof(*mine));
+		mine->ring.ev = mine->ev;
+		mine->ring.nslots = EV_MINE_SLOTS;
+	}
 }
 
 uint16_t evring_self(void)
@@ -29,6 +36,7 @@ int evring_init(struct evring *r, size_t block_size)
 	if (p == MAP_FAILED)
 		return -errno;
 	r->ev = p;
+	r->nslots = EVRING_SLOTS;
 	atomic_store(&r->head, 0);
 	r->block_size = block_size;
 	return 0;
@@ -41,16 +49,12 @@ void evring_destroy(struct evring *r)
 	r->ev = NULL;
 }
 
-void evring_add(struct evring *r, enum ev_kind kind, uint64_t off, uint32_t len, uint32_t src,
-		uint64_t arg)
+static void ring_put(struct evring *r, enum ev_kind kind, uint64_t off, uint32_t len,
+		     uint32_t src, uint64_t arg)
 {
-	uint64_t i;
-	struct event *e;
+	uint64_t i = atomic_fetch_add_explicit(&r->head, 1, memory_order_relaxed);
+	struct event *e = &r->ev[i & (r->nslots - 1)];
 
-	if (!r || !r->ev)
-		return;
-	i = atomic_fetch_add_explicit(&r->head, 1, memory_order_relaxed);
-	e = &r->ev[i & (EVRING_SLOTS - 1)];
 	atomic_store_explicit(&e->seq, 0, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 	e->t_ns = clock_ns();
@@ -63,6 +67,16 @@ void evring_add(struct evring *r, enum ev_kind kind, uint64_t off, uint32_t len,
 	atomic_store_explicit(&e->seq, i + 1, memory_order_release);
 }
 
+void evring_add(struct evring *r, enum ev_kind kind, uint64_t off, uint32_t len, uint32_t src,
+		uint64_t arg)
+{
+	if (!r || !r->ev)
+		return;
+	ring_put(r, kind, off, len, src, arg);
+	if (ev_mine)
+		ring_put(&ev_mine->ring, kind, off, len, src, arg);
+}
+
 static bool touches(const struct event *e, uint64_t off, uint64_t len)
 {
 	return !e->len || (e->off < off + len && off < e->off + e->len);
@@ -71,7 +85,7 @@ static bool touches(const struct event *e, uint64_t off, uint64_t len)
 /* Slot i as it was when complete, or false if it is being rewritten. */
 static bool read_slot(const struct evring *r, uint64_t i, struct event *out)
 {
-	const struct event *e = &r->ev[i & (EVRING_SLOTS - 1)];
+	const struct event *e = &r->ev[i & (r->nslots - 1)];
 	uint64_t seq = atomic_load_explicit(&e->seq, memory_order_acquire);
 
 	if (seq != i + 1)
@@ -100,7 +114,7 @@ size_t evring_collect(const struct evring *r, uint64_t off, uint64_t len, struct
 	if (!r || !r->ev || !max)
 		return 0;
 	head = atomic_load_explicit(&r->head, memory_order_acquire);
-	lo = head > EVRING_SLOTS ? head - EVRING_SLOTS : 0;
+	lo = head > r->nslots ? head - r->nslots : 0;
 	/* Newest first into the tail of @out, then moved to the front: oldest first. */
 	for (i = head; i-- > lo && n < max;) {
 		struct event e;
@@ -114,6 +128,11 @@ size_t evring_collect(const struct evring *r, uint64_t off, uint64_t len, struct
 	if (n < max)
 		memmove(out, out + (max - n), n * sizeof(*out));
 	return n;
+}
+
+size_t ev_mine_collect(const struct ev_mine *m, struct event *out, size_t max)
+{
+	return evring_collect(&m->ring, 0, UINT64_MAX / 2, out, max, max);
 }
 
 const char *ev_kind_name(unsigned int kind)

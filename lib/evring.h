@@ -50,14 +50,32 @@ struct event {
 };
 
 struct evring {
-	struct event *ev;	/* EVRING_SLOTS of them */
+	struct event *ev;	/* nslots of them */
+	size_t nslots;		/* a power of two */
 	_Atomic uint64_t head;	/* events ever added */
 	size_t block_size;	/* for the block helpers */
 };
 
-/* The calling thread's identity for the events it adds (thread-local). */
-void evring_set_self(uint16_t who);
+/*
+ * A thread's own last events: a job's ring turns over in about a second,
+ * but a thread the watchdog finds stuck stopped adding long before.
+ */
+#define EV_MINE_SLOTS	8
+
+struct ev_mine {
+	struct event ev[EV_MINE_SLOTS];
+	struct evring ring;
+};
+
+/*
+ * The calling thread's identity for the events it adds (thread-local),
+ * and where it also keeps its own last events (NULL: nowhere).
+ */
+void evring_set_self(uint16_t who, struct ev_mine *mine);
 uint16_t evring_self(void);
+
+/* Events of a thread's own ring, oldest first; how many. */
+size_t ev_mine_collect(const struct ev_mine *m, struct event *out, size_t max);
 
 int evring_init(struct evring *r, size_t block_size);
 void evring_destroy(struct evring *r);

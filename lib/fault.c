@@ -88,7 +88,7 @@ void *fault_thread(void *arg)
 	struct rng r;
 
 	rng_seed(&r, f->job->seed ^ (0xfa017ULL << 32) ^ (uintptr_t)(f - f->job->faults));
-	evring_set_self((uint16_t)(EV_WHO_FAULT + (f - f->job->faults)));
+	evring_set_self((uint16_t)(EV_WHO_FAULT + (f - f->job->faults)), &f->watch.mine);
 	op_thread_start(&f->watch);
 	while (!run_stopping(f->job->run)) {
 		unsigned int iv = f->interval_ms;

@@ -57,6 +57,7 @@ struct op_watch {
 	_Atomic uint64_t since_ns;
 	_Atomic int tid;
 	bool reported;		/* already reported hung (monitor only) */
+	struct ev_mine mine;	/* the thread's own last events */
 };
 
 void op_thread_start(struct op_watch *w);

@@ -36,7 +36,7 @@ void *scrub_thread(void *arg)
 {
 	struct job *j = arg;
 
-	evring_set_self(EV_WHO_SCRUB);
+	evring_set_self(EV_WHO_SCRUB, &j->scrub_watch.mine);
 	op_thread_start(&j->scrub_watch);
 	while (!run_stopping(j->run)) {
 		uint64_t t0 = clock_ms(), spent;

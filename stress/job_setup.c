@@ -6,6 +6,7 @@
  * in reverse order.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,13 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	return setup_faults(j, why, len);
 }
 
+/* --plant hang: a test of the watchdog; this thread never comes back. */
+static void plant_hang(void)
+{
+	for (;;)
+		poll(NULL, 0, -1);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -202,7 +210,7 @@ static void *worker_main(void *arg)
 	 * pins, the pages mapped there): a fault that moves pages away must
 	 * not run meanwhile, or the pins land on the empty range it leaves.
 	 */
-	evring_set_self((uint16_t)w->id);
+	evring_set_self((uint16_t)w->id, &w->watch.mine);
 	op_thread_start(&w->watch);
 	op_begin(&w->watch);
 	pthread_rwlock_rdlock(&j->maplock);
@@ -215,6 +223,8 @@ static void *worker_main(void *arg)
 	}
 	while (!run_stopping(j->run)) {
 		op_begin(&w->watch);
+		if (!j->index && !w->id && atomic_load(&j->run->plant.hang_now))
+			plant_hang();
 		pthread_rwlock_rdlock(&j->maplock);
 		ret = j->wl->run_iter(w);
 		pthread_rwlock_unlock(&j->maplock);

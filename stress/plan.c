@@ -49,8 +49,8 @@ int plan_check_names(const struct run_config *rc, char *err, size_t len)
 			    (strcmp(c->faults[k], CFG_EACH) || c->nfaults > 1))
 				return unknown(c, "faults", c->faults[k], err, len);
 	}
-	if (rc->plant[0] && (vclass_from_name(rc->plant) <= 0)) {
-		snprintf(err, len, "--plant: unknown class '%s' (zeroed, lost-write, misplaced, leak, torn, garbage)",
+	if (rc->plant[0] && strcmp(rc->plant, "hang") && vclass_from_name(rc->plant) <= 0) {
+		snprintf(err, len, "--plant: unknown class '%s' (zeroed, lost-write, misplaced, leak, torn, garbage, or hang)",
 			 rc->plant);
 		return -EINVAL;
 	}

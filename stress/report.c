@@ -281,7 +281,7 @@ static json_object *plant_json(const struct plant_state *p)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "class", jstr(vclass_name((enum vclass)p->cls)));
+	json_object_object_add(o, "class", jstr(p->hang ? "hang" : vclass_name((enum vclass)p->cls)));
 	json_object_object_add(o, "done", json_object_new_boolean(p->done));
 	json_object_object_add(o, "block", ju64(p->block));
 	json_object_object_add(o, "time_s", json_object_new_double(p->at_s));
@@ -388,7 +388,7 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "warnings", run->warnings[0] ? jstr(run->warnings) : NULL);
 	json_object_object_add(o, "notes", run->notes[0] ? jstr(run->notes) : NULL);
 	json_object_object_add(o, "not_run", not_run_json(run));
-	if (run->plant.cls >= 0)
+	if (run->plant.cls >= 0 || run->plant.hang)
 		json_object_object_add(o, "plant", plant_json(&run->plant));
 	return o;
 }

@@ -92,6 +92,13 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 			break;
 		if (run->plant.cls >= 0 && !run->plant.done && now >= plant_at)
 			plant_now(run);
+		if (run->plant.hang && !run->plant.done && now >= plant_at) {
+			fprintf(stderr, "pinstress: planted a hang in job %s worker 0 at %.3fs\n",
+				run->jobs[0].cfg->name, now);
+			run->plant.at_s = now;
+			run->plant.done = true;
+			atomic_store(&run->plant.hang_now, true);
+		}
 		watchdog_check(run, run->round_j0, run->njobs);
 		if (run->klog_ok && klog_poll(&run->klog) > 0)
 			fprintf(stderr, "pinstress: kernel log: %s\n",
@@ -380,7 +387,8 @@ int cmd_run(int argc, char **argv)
 		goto out_unlock;
 	}
 	run.duration_s = rc->duration_ms / 1000.0;
-	run.plant.cls = rc->plant[0] ? vclass_from_name(rc->plant) : -1;
+	run.plant.hang = !strcmp(rc->plant, "hang");
+	run.plant.cls = rc->plant[0] && !run.plant.hang ? vclass_from_name(rc->plant) : -1;
 	run.plant.detected_s = -1;
 	pthread_mutex_init(&run.lock, NULL);
 	/* Signals go to the monitor only, never to a worker mid-I/O or a fork child. */

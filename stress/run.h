@@ -88,7 +88,9 @@ struct canary_result {
 };
 
 struct plant_state {
-	int cls;			/* -1: no plant requested */
+	int cls;			/* -1: no damage planted */
+	bool hang;			/* --plant hang: job 0's worker 0 blocks for good */
+	_Atomic bool hang_now;
 	bool done;
 	size_t block;
 	double at_s;

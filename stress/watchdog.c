@@ -55,19 +55,6 @@ static char task_state(int tid)
 	return p && p[1] == ' ' && p[2] ? p[2] : '?';
 }
 
-/* The thread's own last events, oldest first. */
-static size_t thread_events(const struct job *j, uint16_t who, struct event *out, size_t max)
-{
-	static struct event all[EVRING_SLOTS];	/* monitor thread only */
-	size_t n = evring_collect(&j->evr, 0, UINT64_MAX / 2, all, EVRING_SLOTS, EVRING_SLOTS), k = 0;
-
-	for (size_t i = n; i-- > 0 && k < max;)
-		if (all[i].who == who)
-			out[max - 1 - k++] = all[i];
-	memmove(out, out + (max - k), k * sizeof(*out));
-	return k;
-}
-
 void hung_print(const struct run_ctx *run, const struct hung_rec *h)
 {
 	const struct job *j = &run->jobs[h->job];
@@ -91,7 +78,7 @@ void hung_print(const struct run_ctx *run, const struct hung_rec *h)
 }
 
 static void look(struct run_ctx *run, struct job *j, struct op_watch *w, const char *name,
-		 uint16_t who, uint64_t now)
+		 uint64_t now)
 {
 	uint64_t since = atomic_load_explicit(&w->since_ns, memory_order_relaxed);
 	struct hung_rec *h;
@@ -117,7 +104,7 @@ static void look(struct run_ctx *run, struct job *j, struct op_watch *w, const c
 	read_task(h->tid, "stack", h->stack, sizeof(h->stack));
 	/* pthread locks sleep in futex_wait: then the holder is ours, not the kernel's. */
 	h->lock_wait = strstr(h->stack, "futex") != NULL;
-	h->nev = thread_events(j, who, h->ev, HUNG_EVENTS);
+	h->nev = ev_mine_collect(&w->mine, h->ev, HUNG_EVENTS);
 	hung_print(run, h);
 	run_log(run, "HUNG job %s %s: %.0fs in one operation, state %c, wchan %s", j->cfg->name,
 		name, h->op_s, h->state, h->wchan);
@@ -138,13 +125,13 @@ void watchdog_check(struct run_ctx *run, unsigned int j0, unsigned int j1)
 			continue;
 		for (unsigned int k = 0; k < j->nworkers; k++) {
 			snprintf(name, sizeof(name), "worker %u", k);
-			look(run, j, &j->workers[k].watch, name, (uint16_t)k, now);
+			look(run, j, &j->workers[k].watch, name, now);
 		}
 		for (unsigned int k = 0; k < j->nfaults; k++) {
 			snprintf(name, sizeof(name), "fault %s", j->faults[k].ops->name);
-			look(run, j, &j->faults[k].watch, name, (uint16_t)(EV_WHO_FAULT + k), now);
+			look(run, j, &j->faults[k].watch, name, now);
 		}
-		look(run, j, &j->scrub_watch, "scrubber", EV_WHO_SCRUB, now);
+		look(run, j, &j->scrub_watch, "scrubber", now);
 	}
 }
 

@@ -217,10 +217,10 @@ static void test_evring(void)
 	size_t n, want = 0, newest = 0;
 
 	CHECK(evring_init(&r, 4096) == 0, "evring_init");
-	evring_set_self(3);
+	evring_set_self(3, NULL);
 	for (size_t i = 0; i < EVRING_SLOTS + 100; i++)
 		evring_block(&r, EVK_WRITE, i % 64, SRC_MAKE(SRC_CPU, 3), i);
-	evring_set_self(EV_WHO_FAULT + 1);
+	evring_set_self(EV_WHO_FAULT + 1, NULL);
 	evring_add(&r, EVK_FAULT, 0, 0, 0, 0);
 	evring_add(&r, EVK_RANGE, 8 * 4096, 2 * 4096, 0, 0);
 	n = evring_collect(&r, 9 * 4096, 4096, out, EVRING_SLOTS, EVRING_SLOTS);
