@@ -49,8 +49,9 @@ int plan_check_names(const struct run_config *rc, char *err, size_t len)
 			    (strcmp(c->faults[k], CFG_EACH) || c->nfaults > 1))
 				return unknown(c, "faults", c->faults[k], err, len);
 	}
-	if (rc->plant[0] && strcmp(rc->plant, "hang") && vclass_from_name(rc->plant) <= 0) {
-		snprintf(err, len, "--plant: unknown class '%s' (zeroed, lost-write, misplaced, leak, torn, garbage, or hang)",
+	if (rc->plant[0] && strcmp(rc->plant, "hang") && strcmp(rc->plant, "kernel-warning") &&
+	    vclass_from_name(rc->plant) <= 0) {
+		snprintf(err, len, "--plant: unknown class '%s' (zeroed, lost-write, misplaced, leak, torn, garbage, hang or kernel-warning)",
 			 rc->plant);
 		return -EINVAL;
 	}

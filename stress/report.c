@@ -281,7 +281,8 @@ static json_object *plant_json(const struct plant_state *p)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "class", jstr(p->hang ? "hang" : vclass_name((enum vclass)p->cls)));
+	json_object_object_add(o, "class", jstr(p->hang ? "hang" : p->kwarn ? "kernel-warning" :
+						vclass_name((enum vclass)p->cls)));
 	json_object_object_add(o, "done", json_object_new_boolean(p->done));
 	json_object_object_add(o, "block", ju64(p->block));
 	json_object_object_add(o, "time_s", json_object_new_double(p->at_s));
@@ -301,8 +302,15 @@ static json_object *klog_json(const struct run_ctx *run)
 	klog_taint_names(klog_new_taint(&run->klog), taint, sizeof(taint));
 	json_object_object_add(o, "bad_records", ju64(run->klog.nbad));
 	json_object_object_add(o, "new_taint", jstr(taint));
-	for (unsigned int i = 0; i < run->klog.nlines; i++)
-		json_object_array_add(lines, jstr(run->klog.lines[i].msg));
+	for (unsigned int i = 0; i < run->klog.nlines; i++) {
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "class", jstr(klog_class_name(run->klog.lines[i].cls)));
+		json_object_object_add(l, "message", jstr(run->klog.lines[i].msg));
+		json_object_object_add(l, "jobs_running",
+				       i < run->klog_seen ? jstr(run->klog_jobs[i]) : NULL);
+		json_object_array_add(lines, l);
+	}
 	json_object_object_add(o, "lines", lines);
 	return o;
 }
@@ -388,7 +396,7 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "warnings", run->warnings[0] ? jstr(run->warnings) : NULL);
 	json_object_object_add(o, "notes", run->notes[0] ? jstr(run->notes) : NULL);
 	json_object_object_add(o, "not_run", not_run_json(run));
-	if (run->plant.cls >= 0 || run->plant.hang)
+	if (run->plant.cls >= 0 || run->plant.hang || run->plant.kwarn)
 		json_object_object_add(o, "plant", plant_json(&run->plant));
 	return o;
 }

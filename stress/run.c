@@ -69,6 +69,39 @@ static void plant_now(struct run_ctx *run)
 	}
 }
 
+/*
+ * --plant kernel-warning: a kernel WARNING record, as /dev/kmsg gives it,
+ * fed to the log watch, which must make the run a kernel error.
+ */
+static void plant_kernel_warning(struct run_ctx *run, double now)
+{
+	static const char rec[] = "4,999999,1,-;WARNING: CPU: 0 PID: 1 at mm/gup.c:1 "
+				  "try_grab_folio+0x1/0x2 (a sample planted by pinstress --plant "
+				  "kernel-warning)\n";
+
+	run->plant.at_s = now;
+	run->plant.done = true;
+	fprintf(stderr, "pinstress: planted a kernel WARNING record at %.3fs\n", now);
+	if (run->klog_ok && klog_feed(&run->klog, rec, sizeof(rec) - 1) > 0)
+		fprintf(stderr, "pinstress: kernel log: %s\n",
+			run->klog.lines[run->klog.nlines - 1].msg);
+}
+
+/* Name the jobs running when each new bad kernel line came: who to look at first. */
+static void klog_attribute(struct run_ctx *run)
+{
+	for (; run->klog_seen < run->klog.nlines; run->klog_seen++) {
+		char *s = run->klog_jobs[run->klog_seen];
+		size_t n = 0;
+
+		s[0] = 0;
+		for (unsigned int i = run->round_j0; i < run->njobs; i++)
+			if (run->jobs[i].cfg && n < sizeof(run->klog_jobs[0]))
+				n += (size_t)snprintf(s + n, sizeof(run->klog_jobs[0]) - n, "%s%s",
+						      n ? "," : "", run->jobs[i].cfg->name);
+	}
+}
+
 static void monitor(struct run_ctx *run, const sigset_t *sigs)
 {
 	bool tty = isatty(STDERR_FILENO);
@@ -92,6 +125,8 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 			break;
 		if (run->plant.cls >= 0 && !run->plant.done && now >= plant_at)
 			plant_now(run);
+		if (run->plant.kwarn && !run->plant.done && now >= plant_at)
+			plant_kernel_warning(run, now);
 		if (run->plant.hang && !run->plant.done && now >= plant_at) {
 			fprintf(stderr, "pinstress: planted a hang in job %s worker 0 at %.3fs\n",
 				run->jobs[0].cfg->name, now);
@@ -103,6 +138,7 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 		if (run->klog_ok && klog_poll(&run->klog) > 0)
 			fprintf(stderr, "pinstress: kernel log: %s\n",
 				run->klog.lines[run->klog.nlines - 1].msg);
+		klog_attribute(run);
 		if (now >= next_progress) {
 			report_progress(run, stderr, tty);
 			next_progress += tty ? 1.0 : PROGRESS_EVERY_S;
@@ -388,7 +424,9 @@ int cmd_run(int argc, char **argv)
 	}
 	run.duration_s = rc->duration_ms / 1000.0;
 	run.plant.hang = !strcmp(rc->plant, "hang");
-	run.plant.cls = rc->plant[0] && !run.plant.hang ? vclass_from_name(rc->plant) : -1;
+	run.plant.kwarn = !strcmp(rc->plant, "kernel-warning");
+	run.plant.cls = rc->plant[0] && !run.plant.hang && !run.plant.kwarn ?
+			vclass_from_name(rc->plant) : -1;
 	run.plant.detected_s = -1;
 	pthread_mutex_init(&run.lock, NULL);
 	/* Signals go to the monitor only, never to a worker mid-I/O or a fork child. */

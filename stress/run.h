@@ -90,6 +90,7 @@ struct canary_result {
 struct plant_state {
 	int cls;			/* -1: no damage planted */
 	bool hang;			/* --plant hang: job 0's worker 0 blocks for good */
+	bool kwarn;			/* --plant kernel-warning: a sample WARNING record is fed to the log watch */
 	_Atomic bool hang_now;
 	bool done;
 	size_t block;
@@ -131,6 +132,8 @@ struct run_ctx {
 	unsigned int nstuck;		/* jobs with a thread that would not join */
 	unsigned int round_j0;		/* first job of the round that runs */
 	FILE *logf;			/* --log, line-buffered */
+	char klog_jobs[KLOG_MAX_LINES][160];	/* the jobs running when each bad line came */
+	unsigned int klog_seen;		/* bad lines already attributed */
 	double next_json_s;		/* when the live --json report is due */
 };
 
