@@ -324,8 +324,10 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		failure_emit(run, &e);
 		free(e.fail);
 	}
-	if (stop)
+	if (stop) {
+		run->stopped_on_error = true;
 		run_stop(run);
+	}
 }
 
 void run_report_divergence(struct job *j, size_t block, const struct stamp_id *expect,

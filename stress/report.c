@@ -371,8 +371,8 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "exit_code", json_object_new_int(code));
 	json_object_object_add(o, "duration_s", json_object_new_double(run->duration_s));
 	json_object_object_add(o, "stopped_by",
-			       jstr(run->signal ? strsignal(run->signal) :
-				    run->nerrs_total ? "corruption" : "duration"));
+			       jstr(run->signal ? strsignal(run->signal) : run->nhung ? "hang" :
+				    run->stopped_on_error ? "corruption" : "duration"));
 	json_object_object_add(o, "environment", report_env_json());
 	json_object_object_add(can, "ran", json_object_new_boolean(run->canary.ran));
 	json_object_object_add(can, "detected", json_object_new_boolean(run->canary.detected));

@@ -123,6 +123,7 @@ struct run_ctx {
 	_Atomic bool aborted;		/* stop every round, not just this one */
 	unsigned int jobs_skipped;
 	int signal;			/* the signal that stopped the run, or 0 */
+	bool stopped_on_error;		/* a corruption ended it (--keep-going: the last allowed) */
 	int argc;			/* cmd_run's arguments, for the replay command */
 	char **argv;
 	char cwd[PATH_MAX];

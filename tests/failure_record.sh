@@ -103,4 +103,19 @@ rc=$?
 REPORT=$tmp/replay.json
 expect_eq seed "$seed"
 expect_eq errors.0.class torn
+
+# --keep-going: the run goes on to its end after the corruption; --log and --tap say so.
+"$PS" run -c "$tmp/p.ini" --duration 3s --json "$tmp/kg.json" --scratch "$(scratch_dir)" \
+	--no-canary --plant torn --keep-going=5 --log "$tmp/log" --tap >"$tmp/tap" 2>"$tmp/kerr"
+rc=$?
+[ "$rc" -eq 1 ] && pass "keep-going: exit 1" || { fail "keep-going: exit $rc"; cat "$tmp/kerr"; }
+REPORT=$tmp/kg.json
+expect_eq stopped_by duration
+expect_eq errors_total 1
+expect_gt jobs.0.active_s 2.9
+grep -q "CORRUPTION torn in job record block" "$tmp/log" && grep -q "result corruption" "$tmp/log" &&
+	grep -q "start: cd " "$tmp/log" && pass "--log: start, corruption, result" || fail "--log lacks lines"
+grep -q "^not ok 2 - job record (odirect on anon)$" "$tmp/tap" && grep -q "^  message: \"torn\"$" "$tmp/tap" &&
+	grep -q "^    failure_file: " "$tmp/tap" && pass "--tap: not ok with the failure as YAML" ||
+	{ fail "--tap output"; cat "$tmp/tap"; }
 finish
