@@ -19,6 +19,7 @@
 #include "fault.h"
 #include "jsonw.h"
 #include "pagemap.h"
+#include "replay.h"
 #include "run.h"
 #include "workload.h"
 
@@ -279,52 +280,20 @@ json_object *failure_json(const struct run_ctx *run, const struct err_rec *e)
 
 /* ---- the file and the replay command ------------------------------------------------- */
 
-/* Single quotes unless the word is plainly safe. */
-static size_t shell_word(const char *w, char *buf, size_t len)
+static int run_replay_args(const struct run_ctx *run, const char **out, int max, char *seed,
+			   size_t seedlen)
 {
-	size_t n = 0;
-
-	if (w[0] && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			      "-_./=,:+@%") == strlen(w))
-		return (size_t)snprintf(buf, len, "%s", w);
-	n += (size_t)snprintf(buf, len, "'");
-	for (const char *p = w; *p && n < len; p++)
-		n += (size_t)snprintf(buf + n, len - n, *p == '\'' ? "'\\''" : "%c", *p);
-	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n, "'");
-	return n;
-}
-
-/* cmd_run's arguments, plus the seed when it came from the clock. */
-static int replay_args(const struct run_ctx *run, const char **out, int max, char *seed,
-		       size_t seedlen)
-{
-	int n = 0;
-
-	for (int i = 1; i < run->argc && n < max - 2; i++)
-		out[n++] = run->argv[i];
-	if (!run->rc->seed_set) {
-		snprintf(seed, seedlen, "%llu", (unsigned long long)run->rc->seed);
-		out[n++] = "--seed";
-		out[n++] = seed;
-	}
-	return n;
+	return replay_args(run->argc, run->argv, run->rc->seed_set, run->rc->seed, out, max, seed,
+			   seedlen);
 }
 
 void replay_command(const struct run_ctx *run, char *buf, size_t len)
 {
 	const char *args[256];
 	char seed[32];
-	int n = replay_args(run, args, 256, seed, sizeof(seed));
-	size_t o = (size_t)snprintf(buf, len, "cd ");
+	int n = run_replay_args(run, args, 256, seed, sizeof(seed));
 
-	o += shell_word(run->cwd, buf + o, o < len ? len - o : 0);
-	if (o < len)
-		o += (size_t)snprintf(buf + o, len - o, " && pinstress run");
-	for (int i = 0; i < n && o + 1 < len; i++) {
-		buf[o++] = ' ';
-		o += shell_word(args[i], buf + o, len - o);
-	}
+	replay_command_str(run->cwd, args, n, buf, len);
 }
 
 static json_object *replay_json(const struct run_ctx *run)
@@ -332,7 +301,7 @@ static json_object *replay_json(const struct run_ctx *run)
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	const char *args[256];
 	char seed[32], cmd[2048];
-	int n = replay_args(run, args, 256, seed, sizeof(seed));
+	int n = run_replay_args(run, args, 256, seed, sizeof(seed));
 
 	for (int i = 0; i < n; i++)
 		json_object_array_add(a, jstr(args[i]));

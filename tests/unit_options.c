@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "replay.h"
 
 static int npass, nfail;
 static char tmpdir[] = "/tmp/unit_options.XXXXXX";
@@ -412,6 +413,74 @@ static void test_table(void)
 	      cfg_find("nope") == NULL, "table: job bits and lookup");
 }
 
+/*
+ * --keep-going[=N]: alone it means no limit (0), =N stops at the N-th
+ * failure; both mark the option as given.
+ */
+static void test_keep_going(struct run_config *rc, const char *good_path)
+{
+	char err[512];
+	int ret;
+
+	ret = cli(rc, err, sizeof(err), "-c", good_path, NULL);
+	check(ret == 0 && !rc->keep_going_set, "keep-going: not given");
+	ret = cli(rc, err, sizeof(err), "-c", good_path, "--keep-going", NULL);
+	check(ret == 0 && rc->keep_going_set && rc->keep_going == 0,
+	      "keep-going alone: no limit (ret %d '%s')", ret, err);
+	ret = cli(rc, err, sizeof(err), "-c", good_path, "--keep-going=7", NULL);
+	check(ret == 0 && rc->keep_going_set && rc->keep_going == 7, "keep-going=7");
+	ret = cli(rc, err, sizeof(err), "-c", good_path, "--keep-going=x", NULL);
+	check(ret == -EINVAL && strstr(err, "--keep-going"), "keep-going=x: '%s'", err);
+}
+
+/*
+ * The replay command: the run's own arguments plus the seed the clock
+ * chose, parsed again, give the same run; quoted for a shell, they come
+ * back word for word.
+ */
+static void test_replay(struct run_config *rc, const char *good_path)
+{
+	char *argv[] = { "run", "-c", (char *)good_path, "--size", "8M", "--plant", "torn",
+			 "--json", "it's here.json", NULL };
+	const char *out[16];
+	char seed[32], cmd[2048], line[256], err[512];
+	struct run_config *again = malloc(sizeof(*again));
+	int n, ret, k = 0;
+	FILE *sh;
+
+	n = replay_args(9, argv, false, 123456789, out, 16, seed, sizeof(seed));
+	check(n == 10 && !strcmp(out[0], "-c") && !strcmp(out[8], "--seed") &&
+	      !strcmp(out[9], "123456789"), "replay: own arguments, then --seed (n %d)", n);
+	check(replay_args(9, argv, true, 1, out, 16, seed, sizeof(seed)) == 8,
+	      "replay: a given seed is already among them");
+	cfg_init(again);
+	ret = cfg_parse_cli(again, n + 1, (char *[]){ "run", (char *)out[0], (char *)out[1],
+			    (char *)out[2], (char *)out[3], (char *)out[4], (char *)out[5],
+			    (char *)out[6], (char *)out[7], (char *)out[8], (char *)out[9], NULL },
+			    err, sizeof(err));
+	cli(rc, err, sizeof(err), "-c", good_path, "--size", "8M", "--plant", "torn", NULL);
+	check(ret == 0 && again->seed == 123456789 && again->seed_set &&
+	      again->jobs[0].size == rc->jobs[0].size && !strcmp(again->plant, "torn") &&
+	      !strcmp(again->json, "it's here.json") && again->njobs == rc->njobs,
+	      "replay: the arguments parse into the same run (ret %d '%s')", ret, err);
+	replay_command_str("/tmp/a b", out, n, cmd, sizeof(cmd));
+	check(strstr(cmd, "cd '/tmp/a b' && pinstress run -c ") == cmd &&
+	      strstr(cmd, " --json 'it'\\''s here.json' --seed 123456789"),
+	      "replay: command quoted: %s", cmd);
+	/* The shell gives back every word as it was. */
+	snprintf(line, sizeof(line), "printf '%%s\\n' ");
+	shell_quote("it's here.json", line + strlen(line), sizeof(line) - strlen(line));
+	strcat(line, " ");
+	shell_quote("a\"b$c", line + strlen(line), sizeof(line) - strlen(line));
+	sh = popen(line, "r");
+	while (sh && fgets(cmd, sizeof(cmd), sh))
+		k += !strcmp(cmd, k ? "a\"b$c\n" : "it's here.json\n");
+	if (sh)
+		pclose(sh);
+	check(k == 2, "replay: quoted words survive sh (%s)", line);
+	free(again);
+}
+
 int main(void)
 {
 	struct run_config *rc = malloc(sizeof(*rc));
@@ -430,6 +499,8 @@ int main(void)
 	test_cli(rc, good_path);
 	test_bad();
 	test_nojobs_missing(rc);
+	test_keep_going(rc, good_path);
+	test_replay(rc, good_path);
 
 	for (i = 0; i < nmade; i++)
 		unlink(made[i]);
