@@ -16,7 +16,10 @@ RESTORE=()	# commands, run last-first by restore()
 RESTORED=0
 CRITICAL=0	# a signal during a change-then-record step is deferred, or the change would leak
 PENDING_SIG=0
-IN_CHILD=0	# pinstress or ctest is in the foreground
+CHILD=		# pid of the pinstress, ctest or sleep that run.sh waits for
+CHILD_SIG=	# the signal that stops it in order
+CHILD_STOP_S=60	# how long it may take to stop before it is killed
+CHILD_RC=0
 SCRATCH=
 
 say() { echo "run.sh: $*" >&2; }
@@ -61,14 +64,51 @@ restore() {
 	RESTORE=()
 }
 
-on_signal() { # EXIT_CODE STATUS_OF_LAST_COMMAND
+# Run a child in the background and wait for it: a signal to run.sh alone (kill, a CI
+# timeout) then runs the trap at once, not after the child is done. SIG stops it in order.
+run_child() { # SIG CMD...
+	local rc
+	CHILD_SIG=$1
+	shift
+	"$@" &
+	CHILD=$!
+	while true; do
+		# A trap that returns (a deferred signal) interrupts the wait: wait again.
+		wait "$CHILD" && rc=0 || rc=$?
+		kill -0 "$CHILD" 2>/dev/null || break
+	done
+	CHILD=
+	return "$rc"
+}
+
+# Stop the child, bounded: its own orderly stop first, then SIGKILL. Its status in CHILD_RC.
+stop_child() {
+	local i
+	kill -s "$CHILD_SIG" "$CHILD" 2>/dev/null
+	for ((i = 0; i < CHILD_STOP_S * 10; i++)); do
+		kill -0 "$CHILD" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$CHILD" 2>/dev/null; then
+		say "pid $CHILD did not stop within ${CHILD_STOP_S}s: killing it"
+		kill -KILL "$CHILD" 2>/dev/null
+	fi
+	wait "$CHILD" 2>/dev/null && CHILD_RC=0 || CHILD_RC=$?
+}
+
+on_signal() { # EXIT_CODE
 	local rc=$1
-	# pinstress handles SIGINT and exits with its verdict: a corruption found before the
-	# Ctrl-C must not be hidden behind 130. A clean or killed child still means "interrupted".
-	if ((IN_CHILD && $2 > 0 && $2 < 128)); then rc=$2; fi
 	if ((CRITICAL)); then
 		PENDING_SIG=$rc
 		return
+	fi
+	if [[ -n $CHILD ]]; then
+		say "interrupted: stopping pid $CHILD"
+		stop_child
+		CHILD=
+		# pinstress handles the signal and exits with its verdict: a corruption found before
+		# it must not be hidden behind 130. A clean or killed child still means "interrupted".
+		if ((CHILD_RC > 0 && CHILD_RC < 128)); then rc=$CHILD_RC; fi
 	fi
 	say "interrupted, restoring"
 	restore
@@ -78,12 +118,12 @@ on_signal() { # EXIT_CODE STATUS_OF_LAST_COMMAND
 critical_begin() { CRITICAL=1; }
 critical_end() {
 	CRITICAL=0
-	if ((PENDING_SIG)); then on_signal "$PENDING_SIG" 0; fi
+	if ((PENDING_SIG)); then on_signal "$PENDING_SIG"; fi
 }
 
 trap restore EXIT
-trap 'on_signal 130 $?' INT
-trap 'on_signal 143 $?' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 # Restore helpers: each prints one line, as the change did.
 put_back() { # FILE VALUE
@@ -271,6 +311,11 @@ prepare_lock() {
 	local dir=/run/lock fd holder
 	[[ -d $dir ]] || dir=/run
 	local lock=$dir/pinstress-run.sh.lock
+	# A test of run.sh itself, under ./run.sh test: the outer run.sh holds the lock for it.
+	if [[ -n ${PINSTRESS_RUNSH_LOCKED:-} && $(cat "$lock" 2>/dev/null) == "$PINSTRESS_RUNSH_LOCKED" ]] &&
+		kill -0 "$PINSTRESS_RUNSH_LOCKED" 2>/dev/null; then
+		return 0
+	fi
 	exec {fd}>>"$lock" || die 3 "cannot open $lock"
 	if ! flock -n "$fd" ||
 		[[ $(stat -L -c %i "/proc/self/fd/$fd") != $(stat -c %i "$lock" 2>/dev/null) ]]; then
@@ -331,10 +376,10 @@ cmd_test() {
 	local last=$BUILD/.last-test-duration start rc=0
 	[[ -f $last ]] && say "previous test suite took $(<"$last")s"
 	start=$SECONDS
-	# Foreground, so a terminal Ctrl-C reaches ctest, which stops its tests; the trap runs after.
-	IN_CHILD=1
-	ctest --test-dir "$BUILD" --output-on-failure -LE long "$@" || rc=$?
-	IN_CHILD=0
+	# ctest stops its tests on SIGTERM (a background job ignores SIGINT). Tests of run.sh
+	# itself run under our lock.
+	export PINSTRESS_RUNSH_LOCKED=$$
+	run_child TERM ctest --test-dir "$BUILD" --output-on-failure -LE long "$@" || rc=$?
 	echo $((SECONDS - start)) >"$last"
 	say "test suite took $((SECONDS - start))s (exit $rc)"
 	restore
@@ -359,10 +404,9 @@ cmd_run() {
 	prepare "$user_scratch"
 	local extra=()
 	[[ -n $user_scratch ]] || extra=(--scratch "$SCRATCH")
-	# Foreground, so a terminal Ctrl-C reaches pinstress, which handles it and writes its report.
-	IN_CHILD=1
-	"$PROG" run -c "$profile" "${extra[@]}" "$@" || rc=$?
-	IN_CHILD=0
+	# pinstress stops in order on SIGINT and writes its report (it resets the SIG_IGN a
+	# background job inherits).
+	run_child INT "$PROG" run -c "$profile" "${extra[@]}" "$@" || rc=$?
 	restore
 	exit "$rc"
 }
@@ -377,7 +421,7 @@ cmd_prepare_check() {
 	echo "scratch: $SCRATCH"
 	if [[ -n ${PINSTRESS_PREPARE_HOLD:-} ]]; then
 		say "holding for ${PINSTRESS_PREPARE_HOLD}s"
-		sleep "$PINSTRESS_PREPARE_HOLD"
+		run_child TERM sleep "$PINSTRESS_PREPARE_HOLD"
 	fi
 	restore
 }

@@ -30,17 +30,18 @@ int range_pages_take(const void *addr, size_t npages, unsigned int min_order,
 	return 0;
 }
 
-int vmstat_read(const char *name, uint64_t *v)
+/* The number after "@name@sep" in a /proc file of one counter a line. */
+static int proc_counter(const char *path, const char *name, char sep, uint64_t *v)
 {
 	size_t len = strlen(name);
 	char line[128];
 	int ret = -ENOENT;
-	FILE *f = fopen("/proc/vmstat", "re");
+	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, name, len) || line[len] != ' ')
+		if (strncmp(line, name, len) || line[len] != sep)
 			continue;
 		ret = sscanf(line + len + 1, "%" SCNu64, v) == 1 ? 0 : -EINVAL;
 		break;
@@ -49,23 +50,14 @@ int vmstat_read(const char *name, uint64_t *v)
 	return ret;
 }
 
+int vmstat_read(const char *name, uint64_t *v)
+{
+	return proc_counter("/proc/vmstat", name, ' ', v);
+}
+
 int meminfo_kb(const char *name, uint64_t *kb)
 {
-	size_t len = strlen(name);
-	char line[128];
-	int ret = -ENOENT;
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, name, len) || line[len] != ':')
-			continue;
-		ret = sscanf(line + len + 1, "%" SCNu64, kb) == 1 ? 0 : -EINVAL;
-		break;
-	}
-	fclose(f);
-	return ret;
+	return proc_counter("/proc/meminfo", name, ':', kb);
 }
 
 bool maps_range_has_perms(const void *addr, size_t len, const char *perms)

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "pagerange.h"
+#include "tunable.h"
 
 static int count_nodes(void)
 {
@@ -22,35 +24,41 @@ static int count_nodes(void)
 	return n ? n : 1;
 }
 
-static uint64_t swap_total(void)
+static void cpu_model(char *buf, size_t len)
 {
-	char line[128];
-	unsigned long long kb = 0;
-	FILE *f = fopen("/proc/meminfo", "re");
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "re");
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SwapTotal: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
-/* "always [madvise] never" -> "madvise" */
-static void thp_mode(char *buf, size_t len)
-{
-	char line[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
-	char *a, *b;
-
-	snprintf(buf, len, "unavailable");
+	snprintf(buf, len, "unknown");
 	if (!f)
 		return;
-	if (fgets(line, sizeof(line), f) && (a = strchr(line, '[')) && (b = strchr(a, ']'))) {
-		*b = 0;
-		snprintf(buf, len, "%s", a + 1);
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || !v)
+			continue;
+		v += 1 + strspn(v + 1, " \t");
+		v[strcspn(v, "\n")] = 0;
+		snprintf(buf, len, "%s", v);
+		break;
 	}
+	fclose(f);
+}
+
+static void swap_devices(char *buf, size_t len)
+{
+	char line[256], name[128], type[32];
+	unsigned long long kb;
+	size_t n = 0;
+	FILE *f = fopen("/proc/swaps", "re");
+
+	buf[0] = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && n < len)
+		if (sscanf(line, "%127s %31s %llu", name, type, &kb) == 3)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s %s %llu", n ? "; " : "", name,
+					      type, kb);
 	fclose(f);
 }
 
@@ -65,7 +73,17 @@ void env_read(struct env_info *e)
 	}
 	e->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	e->numa_nodes = count_nodes();
-	e->swap_total_kb = swap_total();
-	thp_mode(e->thp_enabled, sizeof(e->thp_enabled));
+	meminfo_kb("SwapTotal", &e->swap_total_kb);
+	meminfo_kb("MemTotal", &e->mem_total_kb);
+	if (tunable_read_choice("/sys/kernel/mm/transparent_hugepage/enabled", e->thp_enabled,
+				sizeof(e->thp_enabled)))
+		snprintf(e->thp_enabled, sizeof(e->thp_enabled), "unavailable");
+	if (tunable_read_choice("/sys/kernel/mm/transparent_hugepage/defrag", e->thp_defrag,
+				sizeof(e->thp_defrag)))
+		snprintf(e->thp_defrag, sizeof(e->thp_defrag), "unavailable");
+	if (tunable_read("/sys/module/zswap/parameters/enabled", e->zswap, sizeof(e->zswap)))
+		e->zswap[0] = 0;
 	e->page_size = (int)sysconf(_SC_PAGESIZE);
+	cpu_model(e->cpu_model, sizeof(e->cpu_model));
+	swap_devices(e->swap_devices, sizeof(e->swap_devices));
 }

@@ -13,6 +13,12 @@ struct env_info {
 	uint64_t swap_total_kb;
 	char thp_enabled[32];
 	int page_size;
+	/* What a benchmark's numbers also depend on (pinstress compare warns when they differ). */
+	char cpu_model[128];
+	uint64_t mem_total_kb;
+	char thp_defrag[32];
+	char zswap[8];			/* Y, N or "" without zswap */
+	char swap_devices[256];		/* /proc/swaps: "name type size_kb; ..." */
 };
 
 void env_read(struct env_info *e);

@@ -46,6 +46,8 @@ static int usage(FILE *f, int code)
 		"  list                        workloads, backings, faults and availability here\n"
 		"  canary [--scratch DIR]      known-bad scenarios that must be caught\n"
 		"  replay FAILURE.json [opts]  run again what a failure record came from\n"
+		"  bench [-c INI] [--json F]   fixed-work measurements for A/B testing a kernel\n"
+		"  compare A.json B.json       medians, change, 95%% CI and a verdict per metric\n"
 		"exit: 0 clean, 1 corruption, 2 kernel error, 3 invalid run, 77 nothing could run\n");
 	return code;
 }
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
 		{ "list", cmd_list },
 		{ "canary", cmd_canary },
 		{ "replay", cmd_replay },
+		{ "bench", cmd_bench },
+		{ "compare", cmd_compare },
 	};
 
 	if (argc < 2)

@@ -154,6 +154,11 @@ json_object *report_env_json(void)
 	json_object_object_add(o, "swap_total_kb", ju64(e.swap_total_kb));
 	json_object_object_add(o, "thp_enabled", jstr(e.thp_enabled));
 	json_object_object_add(o, "page_size", json_object_new_int(e.page_size));
+	json_object_object_add(o, "cpu_model", jstr(e.cpu_model));
+	json_object_object_add(o, "mem_total_kb", ju64(e.mem_total_kb));
+	json_object_object_add(o, "thp_defrag", jstr(e.thp_defrag));
+	json_object_object_add(o, "zswap_enabled", jstr(e.zswap));
+	json_object_object_add(o, "swap_devices", jstr(e.swap_devices));
 	return o;
 }
 

@@ -116,6 +116,7 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 
 		if (sigtimedwait(sigs, &si, &tick) > 0) {
 			run->signal = si.si_signo;
+			run->signal_ns = clock_ns();
 			fprintf(stderr, "\npinstress: %s, stopping\n", strsignal(si.si_signo));
 			run_stop(run);
 			break;
@@ -429,7 +430,14 @@ int cmd_run(int argc, char **argv)
 			vclass_from_name(rc->plant) : -1;
 	run.plant.detected_s = -1;
 	pthread_mutex_init(&run.lock, NULL);
-	/* Signals go to the monitor only, never to a worker mid-I/O or a fork child. */
+	/*
+	 * Signals go to the monitor only, never to a worker mid-I/O or a fork
+	 * child.  A background job inherits SIGINT ignored (run.sh starts us
+	 * so): an ignored signal is never pending, so take the default back.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);

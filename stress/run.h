@@ -124,6 +124,7 @@ struct run_ctx {
 	unsigned int jobs_skipped;
 	int signal;			/* the signal that stopped the run, or 0 */
 	bool stopped_on_error;		/* a corruption ended it (--keep-going: the last allowed) */
+	uint64_t signal_ns;		/* when that signal came (CLOCK_MONOTONIC) */
 	int argc;			/* cmd_run's arguments, for the replay command */
 	char **argv;
 	char cwd[PATH_MAX];
@@ -152,6 +153,8 @@ void join_round(struct run_ctx *run, const sigset_t *sigs, unsigned int j0, unsi
 void hung_print(const struct run_ctx *run, const struct hung_rec *h);
 
 int cmd_run(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_canary(int argc, char **argv);
 

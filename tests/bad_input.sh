@@ -6,8 +6,7 @@ set -u
 PS=$1
 . "$(dirname "$0")/lib.sh"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+use_tmp
 
 # case NAME EXPECTED-SUBSTRING PROFILE-BODY [extra args]
 check() {

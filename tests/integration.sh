@@ -11,8 +11,7 @@ need_available workload "$WL"
 need_available backing "$BK"
 for f in ${FAULTS//,/ }; do need_available fault "$f"; done
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+use_tmp
 REPORT=$tmp/report.json
 cat > "$tmp/p.ini" <<INI
 [global]

@@ -11,8 +11,7 @@ PS=$1 RG=$2
 . "$(dirname "$0")/lib.sh"
 need_root
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+use_tmp
 REPORT=$tmp/r.json
 cat >"$tmp/p.ini" <<INI
 [gup-a]

@@ -20,6 +20,12 @@ need_available() {
 
 get() { "$RG" "$REPORT" "$1"; }
 
+# A temporary directory in $tmp, removed on exit.
+use_tmp() {
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+}
+
 # expect_eq PATH VALUE / expect_gt PATH NUMBER / expect_lt PATH NUMBER
 expect_eq() {
 	local v

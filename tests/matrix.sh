@@ -12,8 +12,7 @@ shift 3
 . "$(dirname "$0")/lib.sh"
 need_root
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+use_tmp
 "$PS" run -c "$PROFILE" --json "$tmp/report.json" --scratch "$(scratch_dir)" --no-canary "$@" \
 	>"$tmp/out" 2>&1
 rc=$?

@@ -11,8 +11,7 @@ PS=$1 RG=$2
 need_root
 need_available fault pageout
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+use_tmp
 for cls in zeroed lost-write misplaced leak torn garbage; do
 	REPORT=$tmp/$cls.json
 	cat > "$tmp/p.ini" <<INI

@@ -16,8 +16,7 @@ need_root
 need_available backing mthp
 need_available fault zswap
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+use_tmp
 
 values() {
 	local f
@@ -91,7 +90,7 @@ one_run() {
 	[ "$changed" -ge 3 ] && pass "$name: $changed values changed by the run" ||
 		fail "$name: only $changed values changed by the run"
 	t0=$(date +%s.%N)
-	for i in $(seq 1 "$sigs"); do kill -INT "$pid"; sleep 0.1; done
+	for i in $(seq 1 "$sigs"); do kill -INT "$pid"; sleep 0.5; done
 	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	if kill -0 "$pid" 2>/dev/null; then
 		fail "$name: still running 10 s after SIGINT"

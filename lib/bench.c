@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The benchmark table and the metrics they fill (see bench.h). */
+#include <errno.h>
+#include <liburing.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "bench.h"
+#include "hugetlb.h"
+#include "pagemap.h"
+#include "rng.h"
+
+extern const struct bench_ops bench_fork, bench_pin, bench_pageout, bench_migrate, bench_read,
+	bench_verify;
+
+const struct bench_ops *const bench_table[] = {
+	&bench_fork, &bench_pin, &bench_pageout, &bench_migrate, &bench_read, &bench_verify, NULL,
+};
+
+const struct bench_ops *bench_find(const char *name)
+{
+	for (unsigned int i = 0; bench_table[i]; i++)
+		if (!strcmp(bench_table[i]->name, name))
+			return bench_table[i];
+	return NULL;
+}
+
+struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const char *unit,
+				  bool higher_better)
+{
+	struct bench_metric *m;
+
+	for (unsigned int i = 0; i < c->nmetrics; i++)
+		if (!strcmp(c->metrics[i].name, name))
+			return &c->metrics[i];
+	if (c->nmetrics == BENCH_MAX_METRICS)
+		return NULL;
+	m = &c->metrics[c->nmetrics++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->unit = unit;
+	m->higher_better = higher_better;
+	return m;
+}
+
+void bench_sample(struct bench_metric *m, double v)
+{
+	if (!m)
+		return;
+	if (!m->samples)
+		m->samples = calloc(BENCH_MAX_SAMPLES, sizeof(double));
+	if (m->samples && m->n < BENCH_MAX_SAMPLES)
+		m->samples[m->n++] = v;
+}
+
+void bench_unavailable(struct bench_ctx *c, const char *name, const char *unit,
+		       bool higher_better, const char *fmt, ...)
+{
+	struct bench_metric *m = bench_metric(c, name, unit, higher_better);
+	va_list ap;
+
+	if (!m)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->unavailable, sizeof(m->unavailable), fmt, ap);
+	va_end(ap);
+}
+
+void bench_free(struct bench_ctx *c)
+{
+	for (unsigned int i = 0; i < c->nmetrics; i++)
+		free(c->metrics[i].samples);
+	c->nmetrics = 0;
+}
+
+const char *bench_mem_name(enum bench_mem kind)
+{
+	static const char *const n[] = { "4k", "thp", "hugetlb" };
+
+	return n[kind];
+}
+
+static void fill(uint8_t *p, size_t len)
+{
+	struct rng r;
+
+	rng_seed(&r, 0xbe0c4ULL);
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t w = rng_next(&r);
+
+		memcpy(p + i, &w, 8);
+	}
+}
+
+int bench_map(struct bench_region *r, size_t len, enum bench_mem kind, char *why, size_t wlen)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	size_t extra = kind == BM_THP ? BENCH_PMD : 0;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->len = len;
+	if (kind == BM_HUGETLB) {
+		ret = hugetlb_reserve(HUGETLB_2M_KB, len / BENCH_PMD, len / BENCH_PMD, why, wlen);
+		if (ret)
+			return ret;
+		flags |= MAP_HUGETLB | (21 << MAP_HUGE_SHIFT);
+	}
+	r->map_len = len + extra;
+	r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (r->map == MAP_FAILED) {
+		ret = -errno;
+		snprintf(why, wlen, "mmap %zu bytes of %s: %s", len, bench_mem_name(kind),
+			 strerror(errno));
+		r->map = NULL;
+		return ret;
+	}
+	r->p = r->map;
+	if (extra)	/* a PMD-aligned start, so the region can be all THPs */
+		r->p = (uint8_t *)(((uintptr_t)r->map + extra - 1) & ~(uintptr_t)(extra - 1));
+	if (kind == BM_4K || kind == BM_THP)
+		madvise(r->p, len, kind == BM_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	fill(r->p, len);
+	return 0;
+}
+
+void bench_unmap(struct bench_region *r)
+{
+	if (r->map)
+		munmap(r->map, r->map_len);
+	r->map = NULL;
+}
+
+double bench_thp_share(const struct bench_region *r)
+{
+	uint64_t thp = 0;
+
+	if (smaps_sum(r->p, r->len, "AnonHugePages", &thp))
+		return 0;
+	return (double)thp / (double)r->len;
+}
+
+int bench_register(struct io_uring *ring, const struct bench_region *r)
+{
+	struct iovec iov[16];
+	unsigned int n = 0;
+
+	/* io_uring takes at most 1 GiB per buffer. */
+	for (size_t off = 0; off < r->len && n < 16; off += 1UL << 30, n++) {
+		iov[n].iov_base = r->p + off;
+		iov[n].iov_len = r->len - off < (1UL << 30) ? r->len - off : 1UL << 30;
+	}
+	return io_uring_register_buffers(ring, iov, n);
+}
+
+int bench_ring_pinned(struct io_uring *ring, unsigned int depth, const struct bench_region *r)
+{
+	int ret = io_uring_queue_init(depth, ring, 0);
+
+	if (ret)
+		return ret;
+	ret = bench_register(ring, r);
+	if (ret)
+		io_uring_queue_exit(ring);
+	return ret;
+}
+
+double bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `pinstress bench`: fixed work that kernel patches to fork, GUP, swap,
+ * THP and migration make faster or slower.  A benchmark is one const
+ * struct bench_ops in bench_table (like a workload or a fault); it adds
+ * its samples to named metrics, each with a unit and a direction.  Every
+ * metric is measured after a warm-up, `repeat` times, raw samples kept,
+ * so `pinstress compare` can tell a real change from noise.
+ */
+#ifndef PINSTRESS_BENCH_H
+#define PINSTRESS_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BENCH_MAX_METRICS	32
+#define BENCH_MAX_SAMPLES	4096
+#define BENCH_NAME_LEN		48
+#define BENCH_MAX_SIZES		4
+#define BENCH_PMD		(2u << 20)
+
+struct bench_metric {
+	char name[BENCH_NAME_LEN];	/* e.g. "fork_ms_64M_thp_pinned" */
+	const char *unit;		/* "ms", "MiB/s", "pins/s", "GB/s", "ratio" */
+	bool higher_better;
+	double *samples;
+	size_t n;
+	char unavailable[160];		/* why it could not be measured here, or "" */
+	char note[160];			/* what it really measured (THP share, ...) */
+};
+
+struct bench_ctx {
+	unsigned int repeat;		/* measured repetitions after one warm-up */
+	uint64_t region;		/* bytes per region, pin/pageout/read benchmarks */
+	uint64_t fork_sizes[BENCH_MAX_SIZES];
+	unsigned int nfork_sizes;
+	char scratch[4096];		/* O_DIRECT scratch directory */
+	bool (*stop)(void);		/* a signal asked to stop: end early, still clean up */
+	struct bench_metric metrics[BENCH_MAX_METRICS];
+	unsigned int nmetrics;
+};
+
+struct bench_ops {
+	const char *name;		/* "fork", "pin", "pageout", "migrate", "read", "verify" */
+	const char *desc;
+	/* Measure: add samples (and unavailable metrics with the reason); 0 or -errno. */
+	int (*run)(struct bench_ctx *c);
+};
+
+extern const struct bench_ops *const bench_table[];
+const struct bench_ops *bench_find(const char *name);
+
+/* The metric called @name, made on first use; NULL if the table is full. */
+struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const char *unit,
+				  bool higher_better);
+void bench_sample(struct bench_metric *m, double v);
+/* A metric that cannot be measured here, with the reason. */
+void bench_unavailable(struct bench_ctx *c, const char *name, const char *unit,
+		       bool higher_better, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void bench_free(struct bench_ctx *c);
+
+/* Seconds, monotonic. */
+double bench_now(void);
+
+/* The memory a benchmark works on: base pages, PMD THPs, or 2 MiB hugetlb pages. */
+enum bench_mem { BM_4K, BM_THP, BM_HUGETLB };
+
+struct bench_region {
+	void *map;		/* what mmap returned */
+	size_t map_len;
+	uint8_t *p;		/* @len bytes, 2 MiB aligned for THP */
+	size_t len;
+	enum bench_mem kind;
+};
+
+/*
+ * Map and fill @len bytes of @kind (pseudo-random words: zram must
+ * compress what a real program would have).  0 or -errno with @why.
+ */
+int bench_map(struct bench_region *r, size_t len, enum bench_mem kind, char *why, size_t wlen);
+void bench_unmap(struct bench_region *r);
+/* Share of the region in THPs now (smaps AnonHugePages / length). */
+double bench_thp_share(const struct bench_region *r);
+const char *bench_mem_name(enum bench_mem kind);
+
+struct io_uring;
+/* Register the region as io_uring fixed buffers (pins every page), 1 GiB a buffer. */
+int bench_register(struct io_uring *ring, const struct bench_region *r);
+/* A ring of @depth with the region registered; nothing left set up on failure. */
+int bench_ring_pinned(struct io_uring *ring, unsigned int depth, const struct bench_region *r);
+
+#endif

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pageout and refault: MADV_PAGEOUT of a whole region to a zram swap of
+ * pinstress's own (so that A and B swap to the same thing whatever the
+ * machine has), then a read of every page swaps it back in; MiB/s of the
+ * round trip, base pages and THP.  Swap-out, swap-in and (m)THP swap
+ * patches move this.  A sample counts only if the pages really left:
+ * pagemap must show at least 90 % of them swapped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "pagemap.h"
+#include "zram.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/* Share of the region's pages that are swapped out now. */
+static double swapped_share(const struct bench_region *r)
+{
+	size_t n = r->len / 4096, got = 0;
+	uint64_t pm[512];
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	for (size_t i = 0; i < n; i += 512) {
+		size_t k = n - i < 512 ? n - i : 512;
+
+		if (pagemap_read(fd, r->p + i * 4096, k, pm))
+			break;
+		for (size_t j = 0; j < k; j++)
+			got += !!(pm[j] & PM_SWAP);
+	}
+	close(fd);
+	return (double)got / (double)n;
+}
+
+static void refault(const struct bench_region *r)
+{
+	volatile uint8_t sink = 0;
+
+	for (size_t off = 0; off < r->len; off += 4096)
+		sink ^= r->p[off];
+	(void)sink;
+}
+
+static void one(struct bench_ctx *c, enum bench_mem kind)
+{
+	struct bench_region r;
+	struct bench_metric *m;
+	char name[BENCH_NAME_LEN], why[160];
+	double least = 1;
+
+	snprintf(name, sizeof(name), "pageout_refault_%s", bench_mem_name(kind));
+	if (bench_map(&r, c->region, kind, why, sizeof(why))) {
+		bench_unavailable(c, name, "MiB/s", true, "%s", why);
+		return;
+	}
+	m = bench_metric(c, name, "MiB/s", true);
+	snprintf(m->note, sizeof(m->note), "%llu MiB of %s (%.0f%% in THPs) to zram and back",
+		 (unsigned long long)(c->region >> 20), bench_mem_name(kind),
+		 100 * bench_thp_share(&r));
+	for (unsigned int i = 0; i <= c->repeat && !c->stop(); i++) {
+		double t0 = bench_now(), share;
+
+		if (madvise(r.p, r.len, MADV_PAGEOUT)) {
+			snprintf(m->unavailable, sizeof(m->unavailable), "MADV_PAGEOUT: %s",
+				 strerror(errno));
+			break;
+		}
+		share = swapped_share(&r);
+		refault(&r);
+		if (share < least)
+			least = share;
+		if (i && share >= 0.9)
+			bench_sample(m, (double)(r.len >> 20) / (bench_now() - t0));
+	}
+	if (!m->unavailable[0] && least < 0.9 && !m->n)
+		snprintf(m->unavailable, sizeof(m->unavailable),
+			 "pages did not go to swap (%.0f%% at best)", 100 * least);
+	bench_unmap(&r);
+}
+
+static int pageout_run(struct bench_ctx *c)
+{
+	int dev, ret = zram_swap_add(2 * c->region + (16 << 20), &dev);
+
+	if (ret) {
+		bench_unavailable(c, "pageout_refault_4k", "MiB/s", true, "zram swap: %s",
+				  strerror(-ret));
+		bench_unavailable(c, "pageout_refault_thp", "MiB/s", true, "zram swap: %s",
+				  strerror(-ret));
+		return 0;
+	}
+	one(c, BM_4K);
+	one(c, BM_THP);
+	return 0;
+}
+
+const struct bench_ops bench_pageout = {
+	.name = "pageout",
+	.desc = "MADV_PAGEOUT to zram + refault of every page (MiB/s), base pages vs THP",
+	.run = pageout_run,
+};
