@@ -10,6 +10,9 @@ PROG=$BUILD/pinstress
 DEFAULT_PROFILE=$ROOT/configs/smoke.ini
 PACKAGES=(cmake gcc make pkg-config liburing-dev libnuma-dev libhugetlbfs-dev libxxhash-dev
 	  libjson-c-dev libinih-dev procps)
+# A kernel under test in a guest (--kernel, and its test): qemu, a static busybox, cpio, the
+# tools that unpack Debian's kernel modules.
+VM_PACKAGES=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils zstd file)
 THP=/sys/kernel/mm/transparent_hugepage/enabled
 
 RESTORE=()	# commands, run last-first by restore()
@@ -31,6 +34,12 @@ Usage: ./run.sh [PROFILE] [pinstress run options...]   build, prepare, run PROFI
                                                        (default configs/smoke.ini)
        ./run.sh build                                  install build deps (root), build
        ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE long)
+       ./run.sh --kernel IMAGE|debian [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
+                [--accel auto|kvm|tcg] [--timeout S] [--out DIR] [PROFILE] [options]
+                                                       boot IMAGE in a qemu guest with N NUMA
+                                                       nodes (default configs/numa.ini, 2 nodes)
+                                                       and run PROFILE there; exit 4: the guest
+                                                       panicked, 5: it hung or never reported
        ./run.sh prepare-check                          prepare, show the result, restore
        ./run.sh -h|--help
 
@@ -344,17 +353,17 @@ need_root() {
 
 # ---- build -------------------------------------------------------------------------------
 
-install_deps() {
+install_deps() { # [EXTRA_PACKAGES...]
 	[[ $(id -u) == 0 ]] && command -v apt-get >/dev/null || return 0
 	local p missing=()
-	for p in "${PACKAGES[@]}"; do
+	for p in "${PACKAGES[@]}" "$@"; do
 		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] ||
 			missing+=("$p")
 	done
 	((${#missing[@]})) || return 0
 	say "installing ${missing[*]}"
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 build() {
@@ -371,6 +380,7 @@ build() {
 
 cmd_test() {
 	need_root
+	install_deps "${VM_PACKAGES[@]}"
 	build
 	prepare
 	local last=$BUILD/.last-test-duration start rc=0
@@ -386,9 +396,23 @@ cmd_test() {
 	exit "$rc"
 }
 
+# ./run.sh --kernel IMAGE ...: the run happens in a guest; nothing on this machine is prepared.
+cmd_vm() {
+	need_root
+	install_deps "${VM_PACKAGES[@]}"
+	build
+	run_child TERM "$ROOT/vm/vm.sh" "$BUILD" "$@"
+}
+
 cmd_run() {
 	local profile=$DEFAULT_PROFILE user_scratch="" a prev="" rc=0
 	need_root
+	for a in "$@"; do
+		if [[ $a == --kernel || $a == --kernel=* ]]; then
+			cmd_vm "$@"
+			exit $?
+		fi
+	done
 	if (($#)) && [[ $1 == *.ini || -f $1 ]]; then
 		profile=$1
 		shift

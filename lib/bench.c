@@ -13,6 +13,7 @@
 #include "hugetlb.h"
 #include "pagemap.h"
 #include "rng.h"
+#include "stats.h"
 
 extern const struct bench_ops bench_fork, bench_pin, bench_pageout, bench_migrate, bench_read,
 	bench_verify;
@@ -47,14 +48,32 @@ struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const c
 	return m;
 }
 
+static void put(double **a, size_t *n, double v)
+{
+	if (!*a)
+		*a = calloc(BENCH_MAX_SAMPLES, sizeof(double));
+	if (*a && *n < BENCH_MAX_SAMPLES)
+		(*a)[(*n)++] = v;
+}
+
+void bench_measure(struct bench_metric *m, double v)
+{
+	if (m)
+		put(&m->raw, &m->nraw, v);
+}
+
+void bench_rep_end(struct bench_metric *m)
+{
+	if (!m || m->nraw == m->rep_from)
+		return;
+	put(&m->samples, &m->n, stats_median(m->raw + m->rep_from, m->nraw - m->rep_from));
+	m->rep_from = m->nraw;
+}
+
 void bench_sample(struct bench_metric *m, double v)
 {
-	if (!m)
-		return;
-	if (!m->samples)
-		m->samples = calloc(BENCH_MAX_SAMPLES, sizeof(double));
-	if (m->samples && m->n < BENCH_MAX_SAMPLES)
-		m->samples[m->n++] = v;
+	bench_measure(m, v);
+	bench_rep_end(m);
 }
 
 void bench_unavailable(struct bench_ctx *c, const char *name, const char *unit,
@@ -72,8 +91,10 @@ void bench_unavailable(struct bench_ctx *c, const char *name, const char *unit,
 
 void bench_free(struct bench_ctx *c)
 {
-	for (unsigned int i = 0; i < c->nmetrics; i++)
+	for (unsigned int i = 0; i < c->nmetrics; i++) {
 		free(c->metrics[i].samples);
+		free(c->metrics[i].raw);
+	}
 	c->nmetrics = 0;
 }
 
@@ -106,7 +127,9 @@ int bench_map(struct bench_region *r, size_t len, enum bench_mem kind, char *why
 	r->kind = kind;
 	r->len = len;
 	if (kind == BM_HUGETLB) {
-		ret = hugetlb_reserve(HUGETLB_2M_KB, len / BENCH_PMD, len / BENCH_PMD, why, wlen);
+		/* Once per benchmark: the pool keeps what the last repetition gave back. */
+		ret = hugetlb_free_pages(HUGETLB_2M_KB) >= len / BENCH_PMD ? 0 :
+		      hugetlb_reserve(HUGETLB_2M_KB, len / BENCH_PMD, len / BENCH_PMD, why, wlen);
 		if (ret)
 			return ret;
 		flags |= MAP_HUGETLB | (21 << MAP_HUGE_SHIFT);

@@ -20,12 +20,23 @@
 #define BENCH_MAX_SIZES		4
 #define BENCH_PMD		(2u << 20)
 
+/*
+ * A sample is one repetition, set up afresh (new memory, new pins): what
+ * differs between two runs on one kernel (where pages landed, how much
+ * became THP) then also differs between samples, and `compare` sees that
+ * noise instead of calling it a change.  A repetition may measure several
+ * times (5 forks): those raw values give the percentiles, their median is
+ * the repetition's sample.
+ */
 struct bench_metric {
 	char name[BENCH_NAME_LEN];	/* e.g. "fork_ms_64M_thp_pinned" */
 	const char *unit;		/* "ms", "MiB/s", "pins/s", "GB/s", "ratio" */
 	bool higher_better;
-	double *samples;
+	double *samples;		/* one per repetition */
 	size_t n;
+	double *raw;			/* every measurement, for p50/p90/p99 */
+	size_t nraw;
+	size_t rep_from;		/* raw[rep_from..] belong to the open repetition */
 	char unavailable[160];		/* why it could not be measured here, or "" */
 	char note[160];			/* what it really measured (THP share, ...) */
 };
@@ -54,7 +65,11 @@ const struct bench_ops *bench_find(const char *name);
 /* The metric called @name, made on first use; NULL if the table is full. */
 struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const char *unit,
 				  bool higher_better);
+/* A repetition that measured once. */
 void bench_sample(struct bench_metric *m, double v);
+/* One of several measurements of a repetition; bench_rep_end() makes its sample. */
+void bench_measure(struct bench_metric *m, double v);
+void bench_rep_end(struct bench_metric *m);
 /* A metric that cannot be measured here, with the reason. */
 void bench_unavailable(struct bench_ctx *c, const char *name, const char *unit,
 		       bool higher_better, const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -41,44 +41,58 @@ static void size_name(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
 }
 
-static int one(struct bench_ctx *c, uint64_t size, enum bench_mem kind, bool pinned)
+/* One repetition: fresh memory (and pins), a warm-up fork, then FORKS_PER_REPEAT timed. */
+static int repetition(struct bench_ctx *c, struct bench_metric *m, uint64_t size,
+		      enum bench_mem kind, bool pinned, bool warmup, char *why, size_t wlen)
 {
 	struct bench_region r;
 	struct io_uring ring;
-	struct bench_metric *m;
-	char name[BENCH_NAME_LEN], sz[16], why[160];
 	double ms;
-	int ret;
+	int ret = bench_map(&r, size, kind, why, wlen);
 
-	size_name(size, sz, sizeof(sz));
-	snprintf(name, sizeof(name), "fork_ms_%s_%s%s", sz, bench_mem_name(kind),
-		 pinned ? "_pinned" : "");
-	ret = bench_map(&r, size, kind, why, sizeof(why));
-	if (ret) {
-		bench_unavailable(c, name, "ms", false, "%s", why);
-		return 0;
-	}
+	if (ret)
+		return ret;
 	if (pinned && (ret = bench_ring_pinned(&ring, 4, &r))) {
-		bench_unavailable(c, name, "ms", false, "io_uring buffer registration: %s",
-				  strerror(-ret));
+		snprintf(why, wlen, "io_uring buffer registration: %s", strerror(-ret));
 		bench_unmap(&r);
-		return 0;
+		return ret;
 	}
-	m = bench_metric(c, name, "ms", false);
-	snprintf(m->note, sizeof(m->note), "%s of %s, %.0f%% in THPs%s, %d forks per repeat", sz,
-		 bench_mem_name(kind), 100 * bench_thp_share(&r),
-		 pinned ? ", pinned as io_uring fixed buffers" : "", FORKS_PER_REPEAT);
-	ret = fork_ms(&ms);	/* warm-up */
-	for (unsigned int i = 0; !ret && i < c->repeat * FORKS_PER_REPEAT && !c->stop(); i++) {
+	if (!m->note[0])
+		snprintf(m->note, sizeof(m->note), "%s of %s, %.0f%% in THPs%s, %d forks a repeat, "
+			 "fresh memory each", m->name + strlen("fork_ms_"), bench_mem_name(kind),
+			 100 * bench_thp_share(&r), pinned ? ", pinned as io_uring fixed buffers" : "",
+			 FORKS_PER_REPEAT);
+	ret = fork_ms(&ms);
+	for (int i = 0; !ret && i < FORKS_PER_REPEAT && !warmup && !c->stop(); i++) {
 		ret = fork_ms(&ms);
 		if (!ret)
-			bench_sample(m, ms);
+			bench_measure(m, ms);
 	}
+	bench_rep_end(m);
 	if (pinned) {
 		io_uring_unregister_buffers(&ring);
 		io_uring_queue_exit(&ring);
 	}
 	bench_unmap(&r);
+	return ret;
+}
+
+static int one(struct bench_ctx *c, uint64_t size, enum bench_mem kind, bool pinned)
+{
+	struct bench_metric *m;
+	char name[BENCH_NAME_LEN], sz[16], why[160] = "";
+	int ret = 0;
+
+	size_name(size, sz, sizeof(sz));
+	snprintf(name, sizeof(name), "fork_ms_%s_%s%s", sz, bench_mem_name(kind),
+		 pinned ? "_pinned" : "");
+	m = bench_metric(c, name, "ms", false);
+	for (unsigned int i = 0; !ret && i <= c->repeat && !c->stop(); i++)
+		ret = repetition(c, m, size, kind, pinned, i == 0, why, sizeof(why));
+	if (ret && why[0]) {
+		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
+		return 0;	/* this machine cannot: said, not an error */
+	}
 	return ret;
 }
 

@@ -52,41 +52,54 @@ static void refault(const struct bench_region *r)
 	(void)sink;
 }
 
-static void one(struct bench_ctx *c, enum bench_mem kind)
+/* One repetition on fresh memory: MiB/s of pageout + refault, or -EAGAIN if it did not swap. */
+static int repetition(struct bench_ctx *c, struct bench_metric *m, enum bench_mem kind,
+		      bool warmup, double *share, char *why, size_t wlen)
 {
 	struct bench_region r;
-	struct bench_metric *m;
-	char name[BENCH_NAME_LEN], why[160];
-	double least = 1;
+	double t0;
+	int ret = bench_map(&r, c->region, kind, why, wlen);
 
-	snprintf(name, sizeof(name), "pageout_refault_%s", bench_mem_name(kind));
-	if (bench_map(&r, c->region, kind, why, sizeof(why))) {
-		bench_unavailable(c, name, "MiB/s", true, "%s", why);
-		return;
-	}
-	m = bench_metric(c, name, "MiB/s", true);
-	snprintf(m->note, sizeof(m->note), "%llu MiB of %s (%.0f%% in THPs) to zram and back",
-		 (unsigned long long)(c->region >> 20), bench_mem_name(kind),
-		 100 * bench_thp_share(&r));
-	for (unsigned int i = 0; i <= c->repeat && !c->stop(); i++) {
-		double t0 = bench_now(), share;
-
-		if (madvise(r.p, r.len, MADV_PAGEOUT)) {
-			snprintf(m->unavailable, sizeof(m->unavailable), "MADV_PAGEOUT: %s",
-				 strerror(errno));
-			break;
-		}
-		share = swapped_share(&r);
+	if (ret)
+		return ret;
+	if (!m->note[0])
+		snprintf(m->note, sizeof(m->note), "%llu MiB of %s (%.0f%% in THPs) to zram and back, "
+			 "fresh memory each", (unsigned long long)(c->region >> 20),
+			 bench_mem_name(kind), 100 * bench_thp_share(&r));
+	t0 = bench_now();
+	if (madvise(r.p, r.len, MADV_PAGEOUT)) {
+		ret = -errno;
+		snprintf(why, wlen, "MADV_PAGEOUT: %s", strerror(errno));
+	} else {
+		*share = swapped_share(&r);
 		refault(&r);
-		if (share < least)
-			least = share;
-		if (i && share >= 0.9)
+		if (*share < 0.9)
+			ret = -EAGAIN;
+		else if (!warmup)
 			bench_sample(m, (double)(r.len >> 20) / (bench_now() - t0));
 	}
-	if (!m->unavailable[0] && least < 0.9 && !m->n)
-		snprintf(m->unavailable, sizeof(m->unavailable),
-			 "pages did not go to swap (%.0f%% at best)", 100 * least);
 	bench_unmap(&r);
+	return ret;
+}
+
+static void one(struct bench_ctx *c, enum bench_mem kind)
+{
+	struct bench_metric *m;
+	char name[BENCH_NAME_LEN], why[160] = "";
+	double share = 1;
+	int ret = 0;
+
+	snprintf(name, sizeof(name), "pageout_refault_%s", bench_mem_name(kind));
+	m = bench_metric(c, name, "MiB/s", true);
+	for (unsigned int i = 0; i <= c->repeat && !c->stop(); i++) {
+		ret = repetition(c, m, kind, i == 0, &share, why, sizeof(why));
+		if (ret && ret != -EAGAIN)
+			break;
+	}
+	if (ret == -EAGAIN && !m->n)
+		snprintf(why, sizeof(why), "pages did not go to swap (%.0f%%)", 100 * share);
+	if (!m->n && why[0])
+		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
 }
 
 static int pageout_run(struct bench_ctx *c)

@@ -13,46 +13,58 @@
 
 #define PINS_PER_REPEAT	3
 
-static int one(struct bench_ctx *c, enum bench_mem kind)
+/* One repetition on fresh memory: PINS_PER_REPEAT registrations, after a warm-up one. */
+static int repetition(struct bench_ctx *c, struct bench_metric *m, enum bench_mem kind,
+		      bool warmup, char *why, size_t wlen)
 {
+	double pages = (double)c->region / 4096;
 	struct bench_region r;
 	struct io_uring ring;
-	struct bench_metric *m;
-	char name[BENCH_NAME_LEN], why[160];
-	double pages = (double)c->region / 4096;
-	int ret;
+	int ret = bench_map(&r, c->region, kind, why, wlen);
 
-	snprintf(name, sizeof(name), "pin_unpin_%s", bench_mem_name(kind));
-	ret = bench_map(&r, c->region, kind, why, sizeof(why));
-	if (ret) {
-		bench_unavailable(c, name, "pins/s", true, "%s", why);
-		return 0;
-	}
+	if (ret)
+		return ret;
 	ret = io_uring_queue_init(4, &ring, 0);
 	if (ret) {
-		bench_unavailable(c, name, "pins/s", true, "io_uring: %s", strerror(-ret));
+		snprintf(why, wlen, "io_uring: %s", strerror(-ret));
 		bench_unmap(&r);
-		return 0;
+		return ret;
 	}
-	m = bench_metric(c, name, "pins/s", true);
-	snprintf(m->note, sizeof(m->note), "%llu MiB of %s (%.0f%% in THPs), registered and "
-		 "unregistered; pins counted in 4 KiB pages", (unsigned long long)(c->region >> 20),
-		 bench_mem_name(kind), 100 * bench_thp_share(&r));
-	for (unsigned int i = 0; i <= c->repeat * PINS_PER_REPEAT && !c->stop(); i++) {
+	if (!m->note[0])
+		snprintf(m->note, sizeof(m->note), "%llu MiB of %s (%.0f%% in THPs), registered and "
+			 "unregistered; pins counted in 4 KiB pages",
+			 (unsigned long long)(c->region >> 20), bench_mem_name(kind),
+			 100 * bench_thp_share(&r));
+	for (int i = 0; i <= (warmup ? 0 : PINS_PER_REPEAT) && !c->stop(); i++) {
 		double t0 = bench_now();
 
 		ret = bench_register(&ring, &r);
-		if (ret)
+		if (ret) {
+			snprintf(why, wlen, "registration: %s", strerror(-ret));
 			break;
+		}
 		io_uring_unregister_buffers(&ring);
 		if (i)	/* the first is the warm-up */
-			bench_sample(m, pages / (bench_now() - t0));
+			bench_measure(m, pages / (bench_now() - t0));
 	}
-	if (ret)
-		snprintf(m->unavailable, sizeof(m->unavailable), "registration: %s", strerror(-ret));
+	bench_rep_end(m);
 	io_uring_queue_exit(&ring);
 	bench_unmap(&r);
-	return 0;
+	return ret;
+}
+
+static void one(struct bench_ctx *c, enum bench_mem kind)
+{
+	struct bench_metric *m;
+	char name[BENCH_NAME_LEN], why[160] = "";
+	int ret = 0;
+
+	snprintf(name, sizeof(name), "pin_unpin_%s", bench_mem_name(kind));
+	m = bench_metric(c, name, "pins/s", true);
+	for (unsigned int i = 0; !ret && i <= c->repeat && !c->stop(); i++)
+		ret = repetition(c, m, kind, i == 0, why, sizeof(why));
+	if (ret)
+		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
 }
 
 static int pin_run(struct bench_ctx *c)

@@ -39,27 +39,35 @@ static size_t verify(const struct bench_region *r)
 	return bad;
 }
 
-static int make_file(struct bench_ctx *c, struct bench_region *r, char *path, size_t len)
+static int make_file(struct bench_ctx *c, char *path, size_t len)
 {
-	int fd;
+	struct bench_region r;
+	char why[160];
+	int fd, ret = bench_map(&r, c->region, BM_4K, why, sizeof(why));
 
+	if (ret)
+		return ret;
 	snprintf(path, len, "%s/pinstress-bench.XXXXXX", c->scratch);
 	fd = mkostemp(path, O_DIRECT | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (size_t b = 0; b < r->len / 4096; b++) {
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (size_t b = 0; b < r.len / 4096; b++) {
 		struct stamp_id id = block_id(b);
 
-		stamp_fill(r->p + b * 4096, 4096, SEED, &id);
+		stamp_fill(r.p + b * 4096, 4096, SEED, &id);
 	}
-	if (pwrite(fd, r->p, r->len, 0) != (ssize_t)r->len || fsync(fd)) {
-		int err = -errno;
-
+	if (pwrite(fd, r.p, r.len, 0) != (ssize_t)r.len || fsync(fd)) {
+		ret = errno ? -errno : -EIO;
 		close(fd);
 		unlink(path);
-		return err ? err : -EIO;
+		goto out;
 	}
-	return fd;
+	ret = fd;
+out:
+	bench_unmap(&r);
+	return ret;
 }
 
 static int read_pread(int fd, struct bench_region *r, struct io_uring *ring)
@@ -102,60 +110,62 @@ static int read_fixed(int fd, struct bench_region *r, struct io_uring *ring)
 	return 0;
 }
 
-static int one(struct bench_ctx *c, const char *name, bool fixed)
+/* One repetition: fresh memory (and pins), read the whole file into it, verify every block. */
+static int repetition(struct bench_ctx *c, struct bench_metric *m, int fd, bool fixed,
+		      bool warmup, char *why, size_t wlen)
 {
-	int (*rd)(int, struct bench_region *, struct io_uring *) = fixed ? read_fixed : read_pread;
-	struct bench_metric *m;
 	struct bench_region r;
 	struct io_uring ring;
-	char path[4200], why[160];
-	int fd, ret = 0;
+	double t0;
+	size_t bad;
+	int ret = bench_map(&r, c->region, BM_4K, why, wlen);
 
-	if (bench_map(&r, c->region, BM_4K, why, sizeof(why))) {
-		bench_unavailable(c, name, "MiB/s", true, "%s", why);
-		return 0;
-	}
-	fd = make_file(c, &r, path, sizeof(path));
-	if (fd < 0) {
-		bench_unavailable(c, name, "MiB/s", true, "O_DIRECT scratch file in %s: %s",
-				  c->scratch, strerror(-fd));
-		bench_unmap(&r);
-		return 0;
-	}
+	if (ret)
+		return ret;
 	if (fixed && (ret = bench_ring_pinned(&ring, QD, &r))) {
-		bench_unavailable(c, name, "MiB/s", true, "io_uring: %s", strerror(-ret));
-		fixed = false;
-		ret = 0;
-		goto out;
+		snprintf(why, wlen, "io_uring: %s", strerror(-ret));
+		bench_unmap(&r);
+		return ret;
 	}
-	m = bench_metric(c, name, "MiB/s", true);
-	snprintf(m->note, sizeof(m->note), "%llu MiB in 1 MiB reads%s, each 4 KiB block verified",
-		 (unsigned long long)(c->region >> 20), fixed ? ", 16 in flight" : "");
-	for (unsigned int i = 0; i <= c->repeat && !c->stop(); i++) {
-		double t0 = bench_now();
-		size_t bad;
-
-		memset(r.p, 0, r.len);
-		ret = rd(fd, &r, &ring);
-		if (ret)
-			break;
-		bad = verify(&r);
-		if (bad) {
-			fprintf(stderr, "pinstress: bench %s: %zu blocks did not verify\n", name, bad);
-			ret = -EIO;
-			break;
-		}
-		if (i)
-			bench_sample(m, (double)(r.len >> 20) / (bench_now() - t0));
+	t0 = bench_now();
+	ret = fixed ? read_fixed(fd, &r, &ring) : read_pread(fd, &r, NULL);
+	if (!ret && (bad = verify(&r))) {
+		fprintf(stderr, "pinstress: bench %s: %zu blocks did not verify\n", m->name, bad);
+		ret = -EIO;
 	}
+	if (!ret && !warmup)
+		bench_sample(m, (double)(r.len >> 20) / (bench_now() - t0));
 	if (fixed) {
 		io_uring_unregister_buffers(&ring);
 		io_uring_queue_exit(&ring);
 	}
-out:
+	bench_unmap(&r);
+	return ret;
+}
+
+static int one(struct bench_ctx *c, const char *name, bool fixed)
+{
+	struct bench_metric *m = bench_metric(c, name, "MiB/s", true);
+	char path[4200], why[160] = "";
+	int fd, ret = 0;
+
+	fd = make_file(c, path, sizeof(path));
+	if (fd < 0) {
+		snprintf(m->unavailable, sizeof(m->unavailable), "O_DIRECT scratch file in %.100s: %s",
+			 c->scratch, strerror(-fd));
+		return 0;
+	}
+	snprintf(m->note, sizeof(m->note), "%llu MiB in 1 MiB reads%s, each 4 KiB block verified, "
+		 "fresh memory each", (unsigned long long)(c->region >> 20),
+		 fixed ? ", 16 in flight" : "");
+	for (unsigned int i = 0; !ret && i <= c->repeat && !c->stop(); i++)
+		ret = repetition(c, m, fd, fixed, i == 0, why, sizeof(why));
 	close(fd);
 	unlink(path);
-	bench_unmap(&r);
+	if (ret && ret != -EIO && why[0]) {
+		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
+		return 0;
+	}
 	return ret;
 }
 

@@ -88,7 +88,8 @@ int stats_compare(const double *a, size_t na, const double *b, size_t nb, bool h
 	out->lo = k ? pct_sorted(ch, k, 2.5) : NAN;
 	out->hi = k ? pct_sorted(ch, k, 97.5) : NAN;
 	out->verdict = VERDICT_SAME;
-	if (k && (out->lo > 0 || out->hi < 0) && fabs(out->change) >= min_effect)
+	/* The whole interval beyond +-min_effect: at least that large, with 95 % confidence. */
+	if (k && (out->lo >= min_effect || out->hi <= -min_effect))
 		out->verdict = (out->change > 0) == higher_better ? VERDICT_BETTER : VERDICT_WORSE;
 	free(ta);
 	free(tb);

@@ -34,9 +34,11 @@ struct stats_change {
 };
 
 /*
- * Compare B with A.  Significant when the interval excludes zero and the
- * change is at least @min_effect (relative, e.g. 0.03): a real but tiny
- * difference in a very steady metric is not worth a verdict.
+ * Compare B with A.  Significant when the whole interval lies beyond
+ * +-@min_effect (relative, e.g. 0.1): the change is at least that large
+ * with 95 % confidence.  Two runs on one kernel differ by more than their
+ * own samples say (where memory landed, what else the machine did), so a
+ * change merely different from zero is not worth a verdict.
  * -EINVAL if either set is empty or A's median is 0.
  */
 int stats_compare(const double *a, size_t na, const double *b, size_t nb, bool higher_better,

@@ -262,11 +262,12 @@ static void print_table(const struct bench_ctx *c)
 			       m->unavailable[0] ? m->unavailable : "no sample");
 			continue;
 		}
+		/* The median and spread of the repetitions; p90/p99 of every measurement. */
 		med = stats_median(m->samples, m->n);
 		iqr = stats_percentile(m->samples, m->n, 75) - stats_percentile(m->samples, m->n, 25);
 		printf("%-30s %-7s %-6s %4zu %12.4g %12.4g %12.4g %6.1f%%\n", m->name, m->unit,
 		       m->higher_better ? "higher" : "lower", m->n, med,
-		       stats_percentile(m->samples, m->n, 90), stats_percentile(m->samples, m->n, 99),
+		       stats_percentile(m->raw, m->nraw, 90), stats_percentile(m->raw, m->nraw, 99),
 		       med ? 100 * iqr / med : 0);
 	}
 }
@@ -274,6 +275,7 @@ static void print_table(const struct bench_ctx *c)
 static json_object *metric_json(const struct bench_metric *m)
 {
 	json_object *o = json_object_new_object(), *s = json_object_new_array();
+	json_object *raw = json_object_new_array();
 
 	json_object_object_add(o, "name", jstr(m->name));
 	json_object_object_add(o, "unit", jstr(m->unit));
@@ -282,13 +284,18 @@ static json_object *metric_json(const struct bench_metric *m)
 	for (size_t i = 0; i < m->n; i++)
 		json_object_array_add(s, json_object_new_double(m->samples[i]));
 	json_object_object_add(o, "samples", s);
+	for (size_t i = 0; i < m->nraw; i++)
+		json_object_array_add(raw, json_object_new_double(m->raw[i]));
+	json_object_object_add(o, "measurements", raw);
 	if (m->n) {
 		json_object_object_add(o, "median",
 				       json_object_new_double(stats_median(m->samples, m->n)));
+		json_object_object_add(o, "p50", json_object_new_double(
+					       stats_percentile(m->raw, m->nraw, 50)));
 		json_object_object_add(o, "p90", json_object_new_double(
-					       stats_percentile(m->samples, m->n, 90)));
+					       stats_percentile(m->raw, m->nraw, 90)));
 		json_object_object_add(o, "p99", json_object_new_double(
-					       stats_percentile(m->samples, m->n, 99)));
+					       stats_percentile(m->raw, m->nraw, 99)));
 	}
 	json_object_object_add(o, "unavailable", m->unavailable[0] ? jstr(m->unavailable) : NULL);
 	json_object_object_add(o, "note", m->note[0] ? jstr(m->note) : NULL);

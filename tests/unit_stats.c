@@ -67,12 +67,25 @@ static void test_verdicts(void)
 	stats_compare(b, N, a, N, true, 0.03, 42, &c);
 	CHECK(c.verdict == VERDICT_WORSE && c.hi < 0, "-17 %%, higher is better: worse");
 
-	/* Three samples, as `bench --repeat 3` gives: still clear at 20 %. */
-	draw(a, 3, 50, &r);
-	draw(b, 3, 60, &r);
-	stats_compare(a, 3, b, 3, true, 0.03, 42, &c);
-	CHECK(c.verdict == VERDICT_BETTER, "3 samples each, +20 %%: better (%.1f%% [%.1f, %.1f])",
+	/*
+	 * Three samples, as `bench --repeat 3` gives, and the shift planted in
+	 * a copy (B = A x 0.8): called at the default 10 % when the samples
+	 * agree within a few percent; not when one is 15 % off (then three
+	 * samples cannot show a 20 % change beyond 10 % with confidence).
+	 */
+	for (int i = 0; i < 3; i++) {
+		a[i] = 50 * (1 + 0.01 * i);
+		b[i] = a[i] * 0.8;
+	}
+	stats_compare(a, 3, b, 3, true, 0.10, 42, &c);
+	CHECK(c.verdict == VERDICT_WORSE, "3 samples, -20 %% in a copy: worse (%.1f%% [%.1f, %.1f])",
 	      100 * c.change, 100 * c.lo, 100 * c.hi);
+	draw(a, 3, 50, &r);
+	for (int i = 0; i < 3; i++)
+		b[i] = a[i] * 1.2;
+	stats_compare(a, 3, b, 3, true, 0.10, 42, &c);
+	CHECK(c.verdict == VERDICT_SAME, "3 samples, one 15 %% off, +20 %%: no verdict ([%.1f, %.1f])",
+	      100 * c.lo, 100 * c.hi);
 
 	/* A real 1 % shift in a very steady metric is below the minimum effect. */
 	for (int i = 0; i < N; i++) {
@@ -81,6 +94,15 @@ static void test_verdicts(void)
 	}
 	stats_compare(a, N, b, N, true, 0.03, 42, &c);
 	CHECK(c.verdict == VERDICT_SAME && c.lo > 0, "1 %% steady shift: below the minimum effect");
+	/* A real 13 % shift whose interval reaches within 10 % of zero: no verdict at 10 %. */
+	{
+		double x[3] = { 83.4, 84.1, 92.4 }, y[3] = { 95.4, 95.0, 96.7 };
+
+		stats_compare(x, 3, y, 3, false, 0.10, 42, &c);
+		CHECK(c.verdict == VERDICT_SAME && c.change > 0.10 && c.lo < 0.10,
+		      "13 %% change, interval [%.1f, %.1f]: not a verdict at 10 %%", 100 * c.lo,
+		      100 * c.hi);
+	}
 	stats_compare(a, N, b, N, true, 0.005, 42, &c);
 	CHECK(c.verdict == VERDICT_BETTER, "1 %% steady shift, minimum 0.5 %%: better");
 
