@@ -28,7 +28,7 @@ if [ -f /modules.order ]; then
 	done </modules.order
 fi
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
-say "kernel $(uname -r), $(nproc) cpus, $nodes NUMA nodes, $(awk '/MemTotal/ { print $2 }' /proc/meminfo) kB"
+say "kernel $(uname -r), $(nproc) cpus, $nodes NUMA nodes, $(awk '/MemTotal/ { print $2 }' /proc/meminfo) kB, up $(cut -d' ' -f1 /proc/uptime)s"
 
 for i in $(seq 1 50); do [ -b /dev/vda ] && break; sleep 0.1; done
 mount -t ext4 /dev/vda /scratch || say "cannot mount the scratch disk /dev/vda"
@@ -44,6 +44,7 @@ while IFS= read -r a; do set -- "$@" "$a"; done </pinstress/args
 /pinstress/bin/pinstress run -c /pinstress/profile.ini --scratch /scratch \
 	--json /results/report.json "$@"
 rc=$?
+say "pinstress exit $rc, up $(cut -d' ' -f1 /proc/uptime)s"
 # Failure records are already in /results, next to the report.
 dmesg >/results/dmesg.txt
 echo "$rc" >/results/exit_code

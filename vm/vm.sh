@@ -134,6 +134,12 @@ module_order() {
 		[[ -n $path ]] && add "$path"
 	done
 }
+# A package unpacked with dpkg -x has no modules.dep (depmod makes it at install): make it.
+if [[ -n $MODDIR && ! -f $MODDIR/modules.dep ]]; then
+	moddir_abs=$(readlink -f "$MODDIR")
+	depmod -b "${moddir_abs%/lib/modules/*}" "$(basename "$moddir_abs")" ||
+		say "depmod failed for $MODDIR: loading no modules"
+fi
 if [[ -n $MODDIR && -f $MODDIR/modules.dep ]]; then
 	mkdir -p "$IR/lib/modules"
 	: >"$IR/modules.order"
