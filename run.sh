@@ -12,7 +12,7 @@ PACKAGES=(cmake gcc make pkg-config liburing-dev libnuma-dev libhugetlbfs-dev li
 	  libjson-c-dev libinih-dev procps)
 # A kernel under test in a guest (--kernel, and its test): qemu, a static busybox, cpio, the
 # tools that unpack Debian's kernel modules.
-VM_PACKAGES=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils zstd file kmod)
+VM_PACKAGES=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils zstd kmod)
 THP=/sys/kernel/mm/transparent_hugepage/enabled
 
 RESTORE=()	# commands, run last-first by restore()

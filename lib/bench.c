@@ -193,6 +193,24 @@ int bench_ring_pinned(struct io_uring *ring, unsigned int depth, const struct be
 	return ret;
 }
 
+int bench_repeat(struct bench_ctx *c, struct bench_metric *m, bench_rep_fn fn, void *arg)
+{
+	char why[sizeof(m->unavailable)] = "";
+	int ret = 0;
+
+	for (unsigned int i = 0; i <= c->repeat && !c->stop(); i++) {
+		ret = fn(c, m, arg, i == 0, why, sizeof(why));
+		if (ret && ret != -EAGAIN)
+			break;
+	}
+	if (ret == -EIO)
+		return ret;
+	if ((ret && ret != -EAGAIN) || (!m->n && why[0]))
+		snprintf(m->unavailable, sizeof(m->unavailable), "%s",
+			 why[0] ? why : strerror(-ret));
+	return 0;
+}
+
 double bench_now(void)
 {
 	struct timespec ts;

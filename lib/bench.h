@@ -75,6 +75,21 @@ void bench_unavailable(struct bench_ctx *c, const char *name, const char *unit,
 		       bool higher_better, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void bench_free(struct bench_ctx *c);
 
+/*
+ * One repetition of a measurement, on fresh memory: add its sample to @m
+ * unless @warmup.  0, -EAGAIN (this one does not count, say why), -EIO
+ * (data did not verify: the benchmark fails), or another -errno with @why.
+ */
+typedef int (*bench_rep_fn)(struct bench_ctx *c, struct bench_metric *m, void *arg, bool warmup,
+			    char *why, size_t wlen);
+
+/*
+ * A warm-up and c->repeat repetitions of @fn, until a signal.  A machine
+ * that cannot do it (an error, or no repetition counted) makes @m
+ * unavailable with the reason, and 0; only -EIO is returned.
+ */
+int bench_repeat(struct bench_ctx *c, struct bench_metric *m, bench_rep_fn fn, void *arg);
+
 /* Seconds, monotonic. */
 double bench_now(void);
 

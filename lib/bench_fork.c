@@ -41,14 +41,23 @@ static void size_name(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
 }
 
+struct fork_case {
+	uint64_t size;
+	enum bench_mem kind;
+	bool pinned;
+};
+
 /* One repetition: fresh memory (and pins), a warm-up fork, then FORKS_PER_REPEAT timed. */
-static int repetition(struct bench_ctx *c, struct bench_metric *m, uint64_t size,
-		      enum bench_mem kind, bool pinned, bool warmup, char *why, size_t wlen)
+static int repetition(struct bench_ctx *c, struct bench_metric *m, void *arg, bool warmup,
+		      char *why, size_t wlen)
 {
+	const struct fork_case *fc = arg;
+	enum bench_mem kind = fc->kind;
+	bool pinned = fc->pinned;
 	struct bench_region r;
 	struct io_uring ring;
 	double ms;
-	int ret = bench_map(&r, size, kind, why, wlen);
+	int ret = bench_map(&r, fc->size, kind, why, wlen);
 
 	if (ret)
 		return ret;
@@ -79,21 +88,13 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, uint64_t size
 
 static int one(struct bench_ctx *c, uint64_t size, enum bench_mem kind, bool pinned)
 {
-	struct bench_metric *m;
-	char name[BENCH_NAME_LEN], sz[16], why[160] = "";
-	int ret = 0;
+	struct fork_case fc = { size, kind, pinned };
+	char name[BENCH_NAME_LEN], sz[16];
 
 	size_name(size, sz, sizeof(sz));
 	snprintf(name, sizeof(name), "fork_ms_%s_%s%s", sz, bench_mem_name(kind),
 		 pinned ? "_pinned" : "");
-	m = bench_metric(c, name, "ms", false);
-	for (unsigned int i = 0; !ret && i <= c->repeat && !c->stop(); i++)
-		ret = repetition(c, m, size, kind, pinned, i == 0, why, sizeof(why));
-	if (ret && why[0]) {
-		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
-		return 0;	/* this machine cannot: said, not an error */
-	}
-	return ret;
+	return bench_repeat(c, bench_metric(c, name, "ms", false), repetition, &fc);
 }
 
 static int fork_run(struct bench_ctx *c)

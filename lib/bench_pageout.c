@@ -53,11 +53,12 @@ static void refault(const struct bench_region *r)
 }
 
 /* One repetition on fresh memory: MiB/s of pageout + refault, or -EAGAIN if it did not swap. */
-static int repetition(struct bench_ctx *c, struct bench_metric *m, enum bench_mem kind,
-		      bool warmup, double *share, char *why, size_t wlen)
+static int repetition(struct bench_ctx *c, struct bench_metric *m, void *arg, bool warmup,
+		      char *why, size_t wlen)
 {
+	enum bench_mem kind = *(const enum bench_mem *)arg;
 	struct bench_region r;
-	double t0;
+	double t0, share;
 	int ret = bench_map(&r, c->region, kind, why, wlen);
 
 	if (ret)
@@ -71,10 +72,12 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, enum bench_me
 		ret = -errno;
 		snprintf(why, wlen, "MADV_PAGEOUT: %s", strerror(errno));
 	} else {
-		*share = swapped_share(&r);
+		share = swapped_share(&r);
 		refault(&r);
-		if (*share < 0.9)
+		if (share < 0.9) {
+			snprintf(why, wlen, "pages did not go to swap (%.0f%%)", 100 * share);
 			ret = -EAGAIN;
+		}
 		else if (!warmup)
 			bench_sample(m, (double)(r.len >> 20) / (bench_now() - t0));
 	}
@@ -84,22 +87,10 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, enum bench_me
 
 static void one(struct bench_ctx *c, enum bench_mem kind)
 {
-	struct bench_metric *m;
-	char name[BENCH_NAME_LEN], why[160] = "";
-	double share = 1;
-	int ret = 0;
+	char name[BENCH_NAME_LEN];
 
 	snprintf(name, sizeof(name), "pageout_refault_%s", bench_mem_name(kind));
-	m = bench_metric(c, name, "MiB/s", true);
-	for (unsigned int i = 0; i <= c->repeat && !c->stop(); i++) {
-		ret = repetition(c, m, kind, i == 0, &share, why, sizeof(why));
-		if (ret && ret != -EAGAIN)
-			break;
-	}
-	if (ret == -EAGAIN && !m->n)
-		snprintf(why, sizeof(why), "pages did not go to swap (%.0f%%)", 100 * share);
-	if (!m->n && why[0])
-		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
+	bench_repeat(c, bench_metric(c, name, "MiB/s", true), repetition, &kind);
 }
 
 static int pageout_run(struct bench_ctx *c)

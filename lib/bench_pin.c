@@ -14,9 +14,10 @@
 #define PINS_PER_REPEAT	3
 
 /* One repetition on fresh memory: PINS_PER_REPEAT registrations, after a warm-up one. */
-static int repetition(struct bench_ctx *c, struct bench_metric *m, enum bench_mem kind,
-		      bool warmup, char *why, size_t wlen)
+static int repetition(struct bench_ctx *c, struct bench_metric *m, void *arg, bool warmup,
+		      char *why, size_t wlen)
 {
+	enum bench_mem kind = *(const enum bench_mem *)arg;
 	double pages = (double)c->region / 4096;
 	struct bench_region r;
 	struct io_uring ring;
@@ -55,16 +56,10 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, enum bench_me
 
 static void one(struct bench_ctx *c, enum bench_mem kind)
 {
-	struct bench_metric *m;
-	char name[BENCH_NAME_LEN], why[160] = "";
-	int ret = 0;
+	char name[BENCH_NAME_LEN];
 
 	snprintf(name, sizeof(name), "pin_unpin_%s", bench_mem_name(kind));
-	m = bench_metric(c, name, "pins/s", true);
-	for (unsigned int i = 0; !ret && i <= c->repeat && !c->stop(); i++)
-		ret = repetition(c, m, kind, i == 0, why, sizeof(why));
-	if (ret)
-		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
+	bench_repeat(c, bench_metric(c, name, "pins/s", true), repetition, &kind);
 }
 
 static int pin_run(struct bench_ctx *c)

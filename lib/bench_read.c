@@ -111,9 +111,17 @@ static int read_fixed(int fd, struct bench_region *r, struct io_uring *ring)
 }
 
 /* One repetition: fresh memory (and pins), read the whole file into it, verify every block. */
-static int repetition(struct bench_ctx *c, struct bench_metric *m, int fd, bool fixed,
-		      bool warmup, char *why, size_t wlen)
+struct read_case {
+	int fd;
+	bool fixed;
+};
+
+static int repetition(struct bench_ctx *c, struct bench_metric *m, void *arg, bool warmup,
+		      char *why, size_t wlen)
 {
+	const struct read_case *rc = arg;
+	int fd = rc->fd;
+	bool fixed = rc->fixed;
 	struct bench_region r;
 	struct io_uring ring;
 	double t0;
@@ -146,8 +154,9 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, int fd, bool 
 static int one(struct bench_ctx *c, const char *name, bool fixed)
 {
 	struct bench_metric *m = bench_metric(c, name, "MiB/s", true);
-	char path[4200], why[160] = "";
-	int fd, ret = 0;
+	char path[4200];
+	struct read_case rc = { .fixed = fixed };
+	int fd, ret;
 
 	fd = make_file(c, path, sizeof(path));
 	if (fd < 0) {
@@ -158,14 +167,10 @@ static int one(struct bench_ctx *c, const char *name, bool fixed)
 	snprintf(m->note, sizeof(m->note), "%llu MiB in 1 MiB reads%s, each 4 KiB block verified, "
 		 "fresh memory each", (unsigned long long)(c->region >> 20),
 		 fixed ? ", 16 in flight" : "");
-	for (unsigned int i = 0; !ret && i <= c->repeat && !c->stop(); i++)
-		ret = repetition(c, m, fd, fixed, i == 0, why, sizeof(why));
+	rc.fd = fd;
+	ret = bench_repeat(c, m, repetition, &rc);
 	close(fd);
 	unlink(path);
-	if (ret && ret != -EIO && why[0]) {
-		snprintf(m->unavailable, sizeof(m->unavailable), "%s", why);
-		return 0;
-	}
 	return ret;
 }
 

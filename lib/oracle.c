@@ -20,6 +20,7 @@ int oracle_init(struct oracle *o, size_t nblocks, uint32_t region)
 	}
 	o->nblocks = nblocks;
 	o->region = region;
+	o->evr = NULL;		/* set by the job once the region is filled */
 	return 0;
 }
 

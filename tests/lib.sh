@@ -20,6 +20,28 @@ need_available() {
 
 get() { "$RG" "$REPORT" "$1"; }
 
+# stop PID SIGNAL [TIMES]: send SIGNAL (TIMES times, 0.5 s apart), wait up to 10 s, then
+# SIGKILL; sets rc (its exit status) and took (seconds since the first signal).
+stop() {
+	local pid=$1 sig=$2 n=${3:-1} t0 i
+	t0=$(date +%s.%N)
+	for ((i = 0; i < n; i++)); do
+		((i)) && sleep 0.5
+		kill -s "$sig" "$pid"
+	done
+	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "pid $pid still running 10 s after SIG$sig"
+		kill -KILL "$pid"
+	fi
+	wait "$pid"
+	rc=$?
+	took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+}
+
+# within SECONDS: did the last stop take less?
+within() { awk -v t="$took" -v s="$1" 'BEGIN { exit !(t < s) }'; }
+
 # A temporary directory in $tmp, removed on exit.
 use_tmp() {
 	tmp=$(mktemp -d)

@@ -17,17 +17,8 @@ pid=$!
 for i in $(seq 1 100); do grep -q "holding for" "$tmp/out" && break; sleep 0.1; done
 scratch=$(sed -n 's/^scratch: //p' "$tmp/out")
 [ -d "$scratch" ] && pass "prepared: scratch $scratch" || { fail "not prepared"; cat "$tmp/out"; }
-t0=$(date +%s.%N)
-kill -TERM "$pid"
-for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$pid" 2>/dev/null; then
-	fail "run.sh still running 10 s after SIGTERM"
-	kill -KILL "$pid"
-fi
-wait "$pid"
-rc=$?
-awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a < 5) }' &&
-	pass "stopped within 5 s (exit $rc)" || fail "took 5 s or more"
+stop "$pid" TERM
+within 5 && pass "stopped in ${took}s (exit $rc)" || fail "took ${took}s"
 [ "$rc" -eq 143 ] && pass "exit 143" || fail "exit $rc"
 grep -q "interrupted, restoring" "$tmp/out" && pass "restored" || fail "no restore"
 [ ! -e "$scratch" ] && pass "scratch directory removed" || fail "$scratch left behind"

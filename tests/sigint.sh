@@ -60,7 +60,7 @@ INI
 
 # one_run NAME SIGNALS: start, wait for the jobs, send SIGINT SIGNALS times.
 one_run() {
-	local name=$1 sigs=$2 pid t0 rc i valid=0 running=0 started='' changed
+	local name=$1 sigs=$2 pid i valid=0 running=0 started='' changed
 	values >"$tmp/before"
 	"$PS" run -c "$tmp/p.ini" --json "$tmp/$name.json" --scratch "$(scratch_dir)" --no-canary \
 		--allow-missing >"$tmp/$name.out" 2>&1 &
@@ -89,17 +89,8 @@ one_run() {
 	changed=$(diff "$tmp/before" "$tmp/during" | grep -c '^>')
 	[ "$changed" -ge 3 ] && pass "$name: $changed values changed by the run" ||
 		fail "$name: only $changed values changed by the run"
-	t0=$(date +%s.%N)
-	for i in $(seq 1 "$sigs"); do kill -INT "$pid"; sleep 0.5; done
-	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$pid" 2>/dev/null; then
-		fail "$name: still running 10 s after SIGINT"
-		kill -KILL "$pid"
-	fi
-	wait "$pid"
-	rc=$?
-	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a < 5) }' &&
-		pass "$name: stopped within 5 s (exit $rc)" || fail "$name: took 5 s or more to stop"
+	stop "$pid" INT "$sigs"
+	within 5 && pass "$name: stopped in ${took}s (exit $rc)" || fail "$name: took ${took}s to stop"
 	REPORT=$tmp/$name.json
 	expect_eq stopped_by Interrupt
 	case $(get result) in running | "") fail "$name: no final report" ;; *) pass "$name: final report: $(get result)" ;; esac
