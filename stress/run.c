@@ -172,12 +172,33 @@ static void job_banner(const struct job *j)
  * Set up jobs [first, last) of the plan.  Jobs that cannot run here are
  * refused (invalid run) or, with --allow-missing, skipped and reported.
  */
-static int setup_round(struct run_ctx *run, unsigned int first, unsigned int last)
+/*
+ * A signal while jobs are being set up (a 1 GiB fill, KSM merging) is
+ * seen here, between jobs, not only once the round runs.
+ */
+static bool signalled(struct run_ctx *run, const sigset_t *sigs)
+{
+	struct timespec zero = { 0, 0 };
+	siginfo_t si;
+
+	if (sigtimedwait(sigs, &si, &zero) <= 0)
+		return false;
+	run->signal = si.si_signo;
+	run->signal_ns = clock_ns();
+	fprintf(stderr, "pinstress: %s during setup, stopping\n", strsignal(si.si_signo));
+	run_stop(run);
+	return true;
+}
+
+static int setup_round(struct run_ctx *run, const sigset_t *sigs, unsigned int first,
+		       unsigned int last)
 {
 	struct run_config *rc = run->rc;
 	char why[512];
 
 	for (unsigned int i = first; i < last; i++) {
+		if (signalled(run, sigs))
+			return -EINTR;
 		struct job *j = &run->jobs[run->njobs];
 		int ret = plan_job(run, j, &rc->jobs[i], why, sizeof(why));
 
@@ -264,7 +285,7 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 	unsigned int j0 = run->njobs;
 
 	run->round_j0 = j0;
-	if (!setup_round(run, first, last)) {
+	if (!setup_round(run, sigs, first, last)) {
 		struct timespec t;
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
