@@ -256,36 +256,37 @@ static bool giant(const struct job_config *c)
  * that a round holds at most one job on 1 GiB pages: two of them want
  * several 1 GiB pages each from a pool that rarely has them, and a fork
  * of pinned 1 GiB pages copies a whole page while the mm is locked,
- * stalling every other job of the round.  A 1 GiB job that forks keeps
- * its region in every fork child, whoever forks: beside other forking
- * jobs (all of one process) its every write would copy 1 GiB while some
- * other job's child still maps the page (measured: vmsplice on 1 GiB did
- * 0 writes in 3 s beside six forking jobs, 5000/s alone), so such a job
- * shares its round with no other job that forks.  Jobs are reordered so
- * that each round is contiguous.
+ * stalling every other job of the round.  A 1 GiB job that forks runs
+ * alone: its region stays in every fork child, whoever forks, so beside
+ * other forking jobs (all of one process) its every write copies 1 GiB
+ * while some other job's child still maps the page (measured: vmsplice on
+ * 1 GiB did 0 writes in 3 s beside six forking jobs); and each of its own
+ * iterations clears or copies 1 GiB, which beside five collapse jobs on
+ * two CPUs took the whole 3 s round (1 iteration, 0 writes; thousands a
+ * second alone).  Jobs are reordered so that each round is contiguous.
  */
 struct round_fill {
-	unsigned int jobs, giants, forkers;
-	bool giant_forks;
+	unsigned int jobs, giants;
+	bool alone;		/* a job that must run alone is in */
 };
+
+static bool runs_alone(const struct job_config *c)
+{
+	return giant(c) && cfg_fork_kinds(c) > 0;
+}
 
 static bool round_takes(const struct round_fill *r, const struct job_config *c)
 {
-	bool forks = cfg_fork_kinds(c) > 0, big = giant(c);
-
-	if (big && (r->giants || (forks && r->forkers)))
+	if (r->alone || (runs_alone(c) && r->jobs))
 		return false;
-	return !(forks && r->giant_forks);
+	return !(giant(c) && r->giants);
 }
 
 static void round_add(struct round_fill *r, const struct job_config *c)
 {
-	bool forks = cfg_fork_kinds(c) > 0, big = giant(c);
-
 	r->jobs++;
-	r->giants += big;
-	r->forkers += forks;
-	r->giant_forks |= big && forks;
+	r->giants += giant(c);
+	r->alone |= runs_alone(c);
 }
 
 int plan_rounds(struct run_config *rc)
