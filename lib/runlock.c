@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One run per machine, held by an abstract unix socket (see runlock.h). */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,6 +40,16 @@ static pid_t runlock_holder(void)
 	return cred.pid;
 }
 
+static int runlock_fd = -1;
+
+/* Fork children do not hold the lock: one left behind must not block the next run. */
+static void runlock_child(void)
+{
+	if (runlock_fd >= 0)
+		close(runlock_fd);
+	runlock_fd = -1;
+}
+
 int runlock_take(int *fd, pid_t *holder)
 {
 	struct sockaddr_un a;
@@ -48,7 +60,11 @@ int runlock_take(int *fd, pid_t *holder)
 	if (s < 0)
 		return -errno;
 	if (!bind(s, (struct sockaddr *)&a, alen) && !listen(s, 4)) {
-		*fd = s;
+		static bool registered;
+
+		*fd = runlock_fd = s;
+		if (!registered)
+			registered = !pthread_atfork(NULL, NULL, runlock_child);
 		return 0;
 	}
 	ret = errno == EADDRINUSE ? -EBUSY : -errno;
@@ -62,4 +78,6 @@ void runlock_drop(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+	if (fd == runlock_fd)
+		runlock_fd = -1;
 }

@@ -509,6 +509,18 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pinstress: planted damage detected %.3fs after planting\n",
 			run.plant.detected_s - run.plant.at_s);
 	finish(&run, code);
+	if (run.nstuck) {
+		/*
+		 * A thread that never came back still uses its job, its
+		 * config and the run: free nothing, end the process (that
+		 * ends the thread too).  Everything was restored and reported.
+		 */
+		ftrace_close();
+		if (run.logf)
+			fflush(run.logf);
+		fflush(NULL);
+		_exit(code);
+	}
 	free(run.jobs);
 	for (unsigned int i = 0; i < run.nnot_run; i++)
 		free(run.not_run[i]);

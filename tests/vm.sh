@@ -24,6 +24,7 @@ echo "guest run took $(($(date +%s) - start))s"
 [ "$rc" -eq 0 ] && pass "exit 0" || fail "exit $rc"
 REPORT=$tmp/out.json
 expect_eq result pass
+[ "$(get result)" = pass ] || { echo "invalid: $(get invalid)"; grep -a -A8 "^job  " "$tmp/guest-console.log"; }
 expect_eq environment.numa_nodes 2
 for i in 0 1 2 3; do
 	expect_gt "jobs.$i.evidence.pages_migrated" 0
