@@ -57,6 +57,7 @@ struct fork_priv {
 	uint64_t *snap;
 	uint32_t forks;
 	_Atomic uint64_t *ev_verified, *ev_failed, *ev_checked, *ev_written, *ev_mismatches;
+	_Atomic uint64_t *ev_pool_killed;	/* documented: see hugetlb_child_killed_for_pool() */
 	_Atomic uint64_t *ev_fail_status;
 };
 
@@ -85,6 +86,7 @@ static int fork_setup(struct fault_inst *f)
 	}
 	p->ev_verified = job_ev(j, "children_verified");
 	p->ev_failed = job_ev(j, "children_failed");
+	p->ev_pool_killed = job_ev(j, "children_killed_for_hugetlb_pool");
 	p->ev_fail_status = job_ev(j, "child_failed_status");
 	p->ev_checked = job_ev(j, "child_blocks_checked");
 	p->ev_written = job_ev(j, "child_blocks_written");
@@ -168,7 +170,7 @@ static void __attribute__((noreturn)) child_main(struct job *j, struct fork_shar
 	_exit(0);
 }
 
-static void collect(struct fault_inst *f, struct fork_priv *p, int status)
+static void collect(struct fault_inst *f, struct fork_priv *p, pid_t pid, int status)
 {
 	struct job *j = f->job;
 	struct fork_shared *sh = p->sh;
@@ -190,6 +192,8 @@ static void collect(struct fault_inst *f, struct fork_priv *p, int status)
 		ev_add(p->ev_verified, 1);
 		if (sh->checked)
 			atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+	} else if (hugetlb_child_killed_for_pool(j, pid, status)) {
+		ev_add(p->ev_pool_killed, 1);
 	} else if (status != -EINTR) {
 		/*
 		 * -EINTR: killed because the run is ending, neither verified
@@ -242,7 +246,7 @@ static int fork_inject(struct fault_inst *f, struct rng *r)
 	atomic_store_explicit(&p->sh->go, 1, memory_order_release);
 	status = child_wait(pid, timeout, j->run);
 	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
-	collect(f, p, status);
+	collect(f, p, pid, status);
 	return 0;
 }
 

@@ -8,12 +8,15 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "census.h"
 #include "hugetlb.h"
+#include "klog.h"
 #include "pagemap.h"
 #include "tunable.h"
 
@@ -110,4 +113,14 @@ unsigned long hugetlb_free_pages(unsigned long page_kb)
 
 	pool_path(page_kb, "free_hugepages", path, sizeof(path));
 	return tunable_read_u64(path, &n) ? 0 : (unsigned long)n;
+}
+
+bool hugetlb_child_killed_for_pool(const struct job *j, pid_t pid, int status)
+{
+	char needle[80];
+
+	if (!(j->caps & MC_HUGETLB) || status != 128 + SIGBUS)
+		return false;
+	snprintf(needle, sizeof(needle), "PID %d killed due to inadequate hugepage pool", (int)pid);
+	return klog_contains(needle) == 1;
 }

@@ -7,7 +7,9 @@
 #ifndef PINSTRESS_HUGETLB_H
 #define PINSTRESS_HUGETLB_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "job.h"
 
@@ -34,6 +36,15 @@ int hugetlb_reserve(unsigned long page_kb, unsigned long need, unsigned long wan
  * page taken from it).
  */
 unsigned long hugetlb_private_copies(const struct job *j);
+
+/*
+ * A fork child of a private hugetlb job that died of SIGBUS because the
+ * kernel took its page away: the parent's COW found the pool empty, and
+ * mm/hugetlb.c gives the page to the mapping's owner and logs "PID %d
+ * killed due to inadequate hugepage pool" when the child touches it.
+ * Documented behaviour, not a failure, but only when the log says so.
+ */
+bool hugetlb_child_killed_for_pool(const struct job *j, pid_t pid, int status);
 
 /* Free pages of @page_kb in the pool now (free_hugepages); 0 if unknown. */
 unsigned long hugetlb_free_pages(unsigned long page_kb);

@@ -251,6 +251,32 @@ int klog_poll(struct klog *k)
 	return ret ? ret : bad;
 }
 
+int klog_contains(const char *needle)
+{
+	char buf[KMSG_REC_MAX + 1];
+	int fd = open(KMSG_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+		if (n > 0) {
+			buf[n] = 0;
+			if (strstr(buf, needle)) {
+				found = 1;
+				break;
+			}
+			continue;
+		}
+		if (n < 0 && (errno == EINTR || errno == EPIPE))
+			continue;	/* EPIPE: the ring wrapped past us, read on */
+		break;
+	}
+	close(fd);
+	return found;
+}
+
 unsigned int klog_recent(struct klog *k, struct klog_line *out, unsigned int max)
 {
 	unsigned long first;

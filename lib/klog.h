@@ -91,6 +91,8 @@ int klog_close(struct klog *k);
  * marks, bad or not), oldest first; how many.  For a failure record.
  */
 unsigned int klog_recent(struct klog *k, struct klog_line *out, unsigned int max);
+/* 1 if a record in the kernel's log buffer now contains @needle, 0 if not, -errno. */
+int klog_contains(const char *needle);
 /* Taint bits that appeared during the run. */
 unsigned long klog_new_taint(const struct klog *k);
 

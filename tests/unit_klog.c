@@ -7,11 +7,13 @@
  * Exit 0 when every check passes, 1 otherwise.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "klog.h"
@@ -354,6 +356,32 @@ static void test_live(void)
 	check(klog_close(&k) == -EBADF, "second close refused", NULL);
 }
 
+/*
+ * klog_contains() finds a record written now (how a hugetlb fork child's
+ * "killed due to inadequate hugepage pool" is confirmed) and not one that
+ * was never written.
+ */
+static void test_contains(void)
+{
+	char mark[96], other[96], line[100];
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		check(1, "contains: skipped (cannot write /dev/kmsg)", NULL);
+		return;
+	}
+	snprintf(mark, sizeof(mark), "pinstress unit_klog contains %d.%ld", (int)getpid(),
+		 (long)time(NULL));
+	snprintf(other, sizeof(other), "pinstress unit_klog never %d.%ld", (int)getpid(),
+		 (long)time(NULL));
+	/* With its newline: an unterminated record stays open, unseen by readers, until the next. */
+	snprintf(line, sizeof(line), "%s\n", mark);
+	check(write(fd, line, strlen(line)) == (ssize_t)strlen(line), "contains: marker written", NULL);
+	close(fd);
+	check(klog_contains(mark) == 1, "contains: finds the marker", mark);
+	check(klog_contains(other) == 0, "contains: not what was never written", other);
+}
+
 int main(void)
 {
 	test_records();
@@ -361,6 +389,7 @@ int main(void)
 	test_names();
 	test_taint();
 	test_store();
+	test_contains();
 	test_live();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
