@@ -33,7 +33,7 @@ usage() {
 Usage: ./run.sh [PROFILE] [pinstress run options...]   build, prepare, run PROFILE
                                                        (default configs/smoke.ini)
        ./run.sh build                                  install build deps (root), build
-       ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE long)
+       ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE "long|matrix-open")
        ./run.sh --kernel IMAGE|debian [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
                 [--accel auto|kvm|tcg] [--timeout S] [--out DIR] [PROFILE] [options]
                                                        boot IMAGE in a qemu guest with N NUMA
@@ -389,7 +389,7 @@ cmd_test() {
 	# ctest stops its tests on SIGTERM (a background job ignores SIGINT). Tests of run.sh
 	# itself run under our lock.
 	export PINSTRESS_RUNSH_LOCKED=$$
-	run_child TERM ctest --test-dir "$BUILD" --output-on-failure -LE long "$@" || rc=$?
+	run_child TERM ctest --test-dir "$BUILD" --output-on-failure -LE "long|matrix-open" "$@" || rc=$?
 	echo $((SECONDS - start)) >"$last"
 	say "test suite took $((SECONDS - start))s (exit $rc)"
 	restore
