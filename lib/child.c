@@ -26,45 +26,47 @@ static void child_pause(int pidfd)
 	nanosleep(&ts, NULL);
 }
 
-static int child_kill(pid_t pid)
+/* Exit code or 128 + signal once @pid is reaped, -ETIMEDOUT at @deadline, or -errno. */
+static int reap_by(pid_t pid, int pidfd, uint64_t deadline, const struct run_ctx *run)
 {
 	int status;
-
-	kill(pid, SIGKILL);
-	/* SIGKILL cannot be ignored; a child in D state is reaped when it wakes. */
-	waitpid(pid, &status, 0);
-	return status;
-}
-
-int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run)
-{
-	uint64_t deadline = clock_ms() + timeout_ms;
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status, ret;
 
 	for (;;) {
 		pid_t got = waitpid(pid, &status, WNOHANG);
 
-		if (got == pid) {
-			ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-			break;
-		}
-		if (got < 0 && errno != EINTR) {
-			ret = -errno;
-			break;
-		}
-		if (clock_ms() > deadline) {
-			child_kill(pid);
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (run && run_aborting(run)) {
-			child_kill(pid);
-			ret = -EINTR;
-			break;
-		}
+		if (got == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (got < 0 && errno != EINTR)
+			return -errno;
+		if (clock_ms() > deadline)
+			return -ETIMEDOUT;
+		if (run && run_aborting(run))
+			return -EINTR;
 		child_pause(pidfd);
 	}
+}
+
+int child_kill(pid_t pid, uint64_t timeout_ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), ret;
+
+	kill(pid, SIGKILL);
+	/* SIGKILL cannot be ignored, but a child in D state is reaped only when it wakes. */
+	ret = reap_by(pid, pidfd, clock_ms() + timeout_ms, NULL);
 	if (pidfd >= 0)
 		close(pidfd);
+	return ret == -ETIMEDOUT ? ret : 0;
+}
+
+int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int ret = reap_by(pid, pidfd, clock_ms() + timeout_ms, run);
+
+	if (pidfd >= 0)
+		close(pidfd);
+	if (ret == -ETIMEDOUT || ret == -EINTR)
+		child_kill(pid, CHILD_REAP_MS);
 	return ret;
 }
+

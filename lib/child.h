@@ -17,4 +17,13 @@ struct run_ctx;
  */
 int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run);
 
+/* How long a SIGKILLed child may take to be reaped. */
+#define CHILD_REAP_MS	5000
+
+/*
+ * SIGKILL @pid and reap it within @timeout_ms: 0, or -ETIMEDOUT (a child
+ * in D state is left to be reaped when it wakes; nothing waits for it).
+ */
+int child_kill(pid_t pid, uint64_t timeout_ms);
+
 #endif

@@ -102,6 +102,26 @@ static void klog_attribute(struct run_ctx *run)
 	}
 }
 
+/*
+ * A SIGINT/SIGTERM/SIGHUP within @wait stops the run: true.  Also polled
+ * (zero @wait) between the jobs of a setup, so a signal during a 1 GiB
+ * fill or KSM merging is seen there, not only once the round runs.
+ */
+static bool signalled(struct run_ctx *run, const sigset_t *sigs, const struct timespec *wait,
+		      const char *when)
+{
+	siginfo_t si;
+
+	if (sigtimedwait(sigs, &si, wait) <= 0)
+		return false;
+	run->signal = si.si_signo;
+	run->signal_ns = clock_ns();
+	/* After a progress line a TTY shows without its newline. */
+	fprintf(stderr, "\npinstress: %s%s, stopping\n", strsignal(si.si_signo), when);
+	run_stop(run);
+	return true;
+}
+
 static void monitor(struct run_ctx *run, const sigset_t *sigs)
 {
 	bool tty = isatty(STDERR_FILENO);
@@ -111,16 +131,10 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 	struct timespec tick = { 0, MONITOR_TICK_MS * 1000000L };
 
 	while (!run_stopping(run)) {
-		siginfo_t si;
 		double now;
 
-		if (sigtimedwait(sigs, &si, &tick) > 0) {
-			run->signal = si.si_signo;
-			run->signal_ns = clock_ns();
-			fprintf(stderr, "\npinstress: %s, stopping\n", strsignal(si.si_signo));
-			run_stop(run);
+		if (signalled(run, sigs, &tick, ""))
 			break;
-		}
 		now = run_elapsed(run);
 		if (now - run->round_t0 >= run->duration_s)
 			break;
@@ -172,24 +186,6 @@ static void job_banner(const struct job *j)
  * Set up jobs [first, last) of the plan.  Jobs that cannot run here are
  * refused (invalid run) or, with --allow-missing, skipped and reported.
  */
-/*
- * A signal while jobs are being set up (a 1 GiB fill, KSM merging) is
- * seen here, between jobs, not only once the round runs.
- */
-static bool signalled(struct run_ctx *run, const sigset_t *sigs)
-{
-	struct timespec zero = { 0, 0 };
-	siginfo_t si;
-
-	if (sigtimedwait(sigs, &si, &zero) <= 0)
-		return false;
-	run->signal = si.si_signo;
-	run->signal_ns = clock_ns();
-	fprintf(stderr, "pinstress: %s during setup, stopping\n", strsignal(si.si_signo));
-	run_stop(run);
-	return true;
-}
-
 static int setup_round(struct run_ctx *run, const sigset_t *sigs, unsigned int first,
 		       unsigned int last)
 {
@@ -197,7 +193,9 @@ static int setup_round(struct run_ctx *run, const sigset_t *sigs, unsigned int f
 	char why[512];
 
 	for (unsigned int i = first; i < last; i++) {
-		if (signalled(run, sigs))
+		struct timespec zero = { 0, 0 };
+
+		if (signalled(run, sigs, &zero, " during setup"))
 			return -EINTR;
 		struct job *j = &run->jobs[run->njobs];
 		int ret = plan_job(run, j, &rc->jobs[i], why, sizeof(why));

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "clock.h"
 #include "workload.h"
 
@@ -288,25 +289,10 @@ static int pvm_iter(struct worker *w)
 	return 0;
 }
 
-static void nap_ms(long ms)
-{
-	struct timespec ts = { 0, ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static void reap_helper(struct worker *w, struct pvm_priv *p)
 {
-	int status;
-
-	kill(p->helper, SIGKILL);
-	for (long waited = 0; waited < PVM_REAP_MS; waited += 10) {
-		pid_t got = waitpid(p->helper, &status, WNOHANG);
-
-		if (got == p->helper || (got < 0 && errno != EINTR))
-			return;
-		nap_ms(10);
-	}
+	if (!child_kill(p->helper, PVM_REAP_MS))
+		return;
 	if (!w->err) {
 		snprintf(w->errmsg, sizeof(w->errmsg), "pvm helper %d not reaped after %d ms",
 			 (int)p->helper, PVM_REAP_MS);
