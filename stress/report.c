@@ -257,9 +257,13 @@ json_object *report_err_json(const struct run_ctx *run, const struct err_rec *e)
 	json_object_object_add(o, "job", jstr(run->jobs[e->job].cfg->name));
 	json_object_object_add(o, "block", ju64(e->block));
 	json_object_object_add(o, "vaddr", jstr(va));
-	/* Where in the region and where in its page: a block that straddles pages, a 2 MiB folio. */
+	/*
+	 * Where in the region and where in its page: a block that straddles
+	 * pages, a 2 MiB folio.  From the block, not the base: a job of an
+	 * earlier round is unmapped by the time the report is written.
+	 */
 	json_object_object_add(o, "region_offset",
-			       ju64(e->vaddr - (uintptr_t)run->jobs[e->job].reg.base));
+			       ju64((uint64_t)e->block * run->jobs[e->job].reg.block_size));
 	json_object_object_add(o, "page_offset", ju64(e->vaddr & (job_page_size() - 1)));
 	json_object_object_add(o, "expected", stamp_json(&e->expect));
 	json_object_object_add(o, "found", e->found_valid ? stamp_json(&e->found) : NULL);

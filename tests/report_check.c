@@ -3,7 +3,8 @@
  * report_check REPORT [MIN_JOBS]: the checks every real run must pass, on
  * the JSON report users read.  The run passed; every job did real work with
  * no error; every workload, backing and fault shows evidence > 0 that it
- * acted (its declared proof); every fault was injected.  Prints one line per
+ * acted (its declared proof); every fault was injected; an expected
+ * failure says where in its job's region it was.  Prints one line per
  * job (the table of the matrix) and exits 0 pass, 1 fail, 77 when the run
  * had nothing it could do here (every combination not run, with reasons).
  */
@@ -78,9 +79,28 @@ static void check_job(json_object *j)
 	       json_object_get_double(get(j, "ops_per_s")), line);
 }
 
+/* An error (expected ones too) must say where in its job's region it was. */
+static void check_err_place(json_object *e, json_object *jobs)
+{
+	const char *job = json_object_get_string(get(e, "job"));
+
+	for (size_t i = 0; jobs && i < json_object_array_length(jobs); i++) {
+		json_object *j = json_object_array_get_idx(jobs, i);
+
+		if (strcmp(json_object_get_string(get(j, "name")), job))
+			continue;
+		if (num(e, "region_offset") != num(e, "block") * num(j, "block_size") ||
+		    num(e, "region_offset") >= num(j, "size_bytes"))
+			FAIL("%s: block %lld reported at region_offset %lld", job,
+			     (long long)num(e, "block"), (long long)num(e, "region_offset"));
+		return;
+	}
+	FAIL("an error names job %s, which the report does not list", job);
+}
+
 int main(int argc, char **argv)
 {
-	json_object *o, *jobs, *nr;
+	json_object *o, *jobs, *nr, *xf;
 	const char *result;
 	long min_jobs = argc > 2 ? strtol(argv[2], NULL, 10) : 1;
 	size_t n;
@@ -111,6 +131,9 @@ int main(int argc, char **argv)
 		FAIL("%zu jobs ran, expected at least %ld", n, min_jobs);
 	for (size_t i = 0; i < n; i++)
 		check_job(json_object_array_get_idx(jobs, i));
+	xf = get(o, "expected_failures");
+	for (size_t i = 0; xf && i < json_object_array_length(xf); i++)
+		check_err_place(json_object_array_get_idx(xf, i), jobs);
 	printf("%zu jobs, %d check(s) failed\n", n, fails);
 	return fails ? 1 : 0;
 }
