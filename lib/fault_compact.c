@@ -155,6 +155,24 @@ static bool keep_block_head(uint64_t pfn, uint64_t block_pages)
 	return !(pfn % block_pages);
 }
 
+/* The PFN below which the lowest @low present pages of @pfn lie; all: UINT64_MAX. */
+static uint64_t low_threshold(const uint64_t *pfn, size_t n, size_t low)
+{
+	uint64_t *sorted = malloc(n * sizeof(*sorted)), t = UINT64_MAX;
+	size_t absent = 0;
+
+	if (!sorted)
+		return 0;	/* nothing given back: the pool is dropped at setup */
+	memcpy(sorted, pfn, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), pfn_cmp);
+	while (absent < n && !sorted[absent])
+		absent++;
+	if (absent + low < n)
+		t = sorted[absent + low];
+	free(sorted);
+	return t;
+}
+
 /*
  * Take the fragments and twice @low pages more (never more than a
  * quarter of what is available), then give back the lowest @low.
@@ -163,31 +181,28 @@ static int pool_place(struct compact_priv *p, size_t low)
 {
 	size_t ps = job_page_size();
 	uint64_t pages = fragment_pages(pageblock_order()) + 2 * low, avail_kb = 0, cap;
-	uint64_t *pfn, *sorted;
+	uint64_t *pfn;
 	int ret;
 
 	if (!meminfo_kb("MemAvailable", &avail_kb) && pages > (cap = avail_kb / 4 * 1024 / ps))
 		pages = cap;
-	p->pool_pages = pages;
+	if (!pages)
+		return 0;
 	p->pool = mmap(NULL, pages * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		       -1, 0);
 	if (p->pool == MAP_FAILED) {
 		p->pool = NULL;
 		return -errno;
 	}
+	p->pool_pages = pages;
 	/* Base pages: a THP would take a whole pageblock the region should get. */
 	madvise(p->pool, pages * ps, MADV_NOHUGEPAGE);
 	if (madvise(p->pool, pages * ps, MADV_POPULATE_WRITE))
 		memset(p->pool, 1, pages * ps);
 	pfn = calloc(pages, sizeof(*pfn));
-	sorted = calloc(pages, sizeof(*sorted));
-	ret = pfn && sorted ? census_pfns(p->pool, pages, pfn) : -ENOMEM;
-	if (!ret) {
-		memcpy(sorted, pfn, pages * sizeof(*pfn));
-		qsort(sorted, pages, sizeof(*sorted), pfn_cmp);
-		pool_release(p, pfn, keep_from, sorted[low < pages ? low : pages - 1]);
-	}
-	free(sorted);
+	ret = pfn ? census_pfns(p->pool, pages, pfn) : -ENOMEM;
+	if (!ret)
+		pool_release(p, pfn, keep_from, low_threshold(pfn, pages, low));
 	free(pfn);
 	return ret;
 }
