@@ -71,6 +71,7 @@ struct compact_priv {
 	_Atomic uint64_t *ev_moved, *ev_migrated;
 	uint8_t *pool;		/* pages that place the region, then make holes */
 	size_t pool_pages;
+	unsigned int block_order;	/* pageblock order (/proc/pagetypeinfo walks every block) */
 };
 
 static const char *compact_probe(void)
@@ -194,7 +195,7 @@ static uint64_t low_threshold(const uint64_t *pfn, size_t n, size_t low)
 static int pool_place(struct compact_priv *p, size_t low)
 {
 	size_t ps = job_page_size();
-	uint64_t pages = fragment_pages(pageblock_order()) + 2 * low, avail_kb = 0;
+	uint64_t pages = fragment_pages(p->block_order) + 2 * low, avail_kb = 0;
 	uint64_t *pfn;
 	int ret;
 
@@ -244,11 +245,10 @@ static int pool_holes(struct compact_priv *p)
 		return -ENOMEM;
 	ret = census_pfns(p->pool, p->pool_pages, pfn);
 	if (!ret)
-		pool_release(p, pfn, keep_block_head, 1ULL << pageblock_order());
+		pool_release(p, pfn, keep_block_head, 1ULL << p->block_order);
 	free(pfn);
 	return ret;
 }
-
 
 /* Before the region exists: empty the low part of the zone and reserve it for the region. */
 static int compact_prepare(struct fault_inst *f)
@@ -260,6 +260,7 @@ static int compact_prepare(struct fault_inst *f)
 	if (!p)
 		return -ENOMEM;
 	f->priv = p;
+	p->block_order = pageblock_order();
 	ret = tunable_poke(COMPACT_PATH, "1");
 	return ret ? ret : pool_place(p, np + np / 4);
 }
@@ -345,8 +346,8 @@ const struct fault_ops fault_compact = {
 	 * Compaction never isolates hugetlb folios (outside alloc_contig) nor
 	 * folios of pageblock order or more (skip_isolation_on_order() in
 	 * mm/compaction.c): a hugetlb or PMD THP region has nothing it can
-	 * move.  MC_LARGE also covers mTHP,
-	 * which compaction does move; a cap for "PMD-sized" would let it in.
+	 * move.  MC_LARGE also covers mTHP, which compaction does move; a
+	 * cap for "PMD-sized" would let it in.
 	 */
 	.refuses = MC_HUGETLB | MC_LARGE,
 	.proof = "pages_pfn_changed",

@@ -79,7 +79,7 @@ static void check_job(json_object *j)
 	       json_object_get_double(get(j, "ops_per_s")), line);
 }
 
-/* An error (expected ones too) must say where in its job's region it was. */
+/* An expected failure must say where in its job's region it was (a passing run has no others). */
 static void check_err_place(json_object *e, json_object *jobs)
 {
 	const char *job = json_object_get_string(get(e, "job"));
