@@ -22,11 +22,6 @@ void evring_set_self(uint16_t who, struct ev_mine *mine)
 	}
 }
 
-uint16_t evring_self(void)
-{
-	return ev_self;
-}
-
 int evring_init(struct evring *r, size_t block_size)
 {
 	/* Its own mapping: no fault on the region (fork COW, pageout) reaches it. */
@@ -49,32 +44,37 @@ void evring_destroy(struct evring *r)
 	r->ev = NULL;
 }
 
-static void ring_put(struct evring *r, enum ev_kind kind, uint64_t off, uint32_t len,
-		     uint32_t src, uint64_t arg)
+/* @e's fields but seq, into the next slot of @r. */
+static void ring_put(struct evring *r, const struct event *e)
 {
 	uint64_t i = atomic_fetch_add_explicit(&r->head, 1, memory_order_relaxed);
-	struct event *e = &r->ev[i & (r->nslots - 1)];
+	struct event *s = &r->ev[i & (r->nslots - 1)];
 
-	atomic_store_explicit(&e->seq, 0, memory_order_relaxed);
+	atomic_store_explicit(&s->seq, 0, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
-	e->t_ns = clock_ns();
-	e->off = off;
-	e->len = len;
-	e->src = src;
-	e->arg = arg;
-	e->kind = (uint16_t)kind;
-	e->who = ev_self;
-	atomic_store_explicit(&e->seq, i + 1, memory_order_release);
+	s->t_ns = e->t_ns;
+	s->off = e->off;
+	s->len = e->len;
+	s->src = e->src;
+	s->arg = e->arg;
+	s->kind = e->kind;
+	s->who = e->who;
+	atomic_store_explicit(&s->seq, i + 1, memory_order_release);
 }
 
 void evring_add(struct evring *r, enum ev_kind kind, uint64_t off, uint32_t len, uint32_t src,
 		uint64_t arg)
 {
+	struct event e;
+
 	if (!r || !r->ev)
 		return;
-	ring_put(r, kind, off, len, src, arg);
+	/* One clock read for both rings: every block write adds two events. */
+	e = (struct event){ .t_ns = clock_ns(), .off = off, .arg = arg, .len = len,
+			    .src = src, .kind = (uint16_t)kind, .who = ev_self };
+	ring_put(r, &e);
 	if (ev_mine)
-		ring_put(&ev_mine->ring, kind, off, len, src, arg);
+		ring_put(&ev_mine->ring, &e);
 }
 
 static bool touches(const struct event *e, uint64_t off, uint64_t len)

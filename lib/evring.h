@@ -72,7 +72,6 @@ struct ev_mine {
  * and where it also keeps its own last events (NULL: nowhere).
  */
 void evring_set_self(uint16_t who, struct ev_mine *mine);
-uint16_t evring_self(void);
 
 /* Events of a thread's own ring, oldest first; how many. */
 size_t ev_mine_collect(const struct ev_mine *m, struct event *out, size_t max);

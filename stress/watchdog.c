@@ -9,16 +9,15 @@
  * thread at once, and the run still restores and reports.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "failure.h"
 #include "fault.h"
 #include "job_setup.h"
 #include "run.h"
+#include "tunable.h"
 
 #define JOIN_GRACE_MS	10000	/* after the stop: ends of iterations, children killed */
 #define JOIN_HUNG_MS	3000	/* when a thread is already known to be stuck */
@@ -34,16 +33,10 @@ static uint64_t deadline_ns(const struct run_ctx *run, const struct job *j)
 static void read_task(int tid, const char *name, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n = -1;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, len - 1);
-		close(fd);
-	}
-	buf[n > 0 ? n : 0] = 0;
+	if (tunable_read(path, buf, len))
+		buf[0] = 0;
 }
 
 /* State letter: the field after the ")" that closes the command name. */
