@@ -70,3 +70,13 @@ int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run)
 	return ret;
 }
 
+int job_child_wait(struct job *j, pid_t pid, uint64_t timeout_ms)
+{
+	int status;
+
+	evring_add(&j->evr, EVK_FORK, 0, 0, 0, (uint64_t)pid);
+	status = child_wait(pid, timeout_ms, j->run);
+	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
+	return status;
+}
+

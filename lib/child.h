@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct job;
 struct run_ctx;
 
 /*
@@ -16,6 +17,9 @@ struct run_ctx;
  * failure of the child, nothing to count.
  */
 int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run);
+
+/* child_wait() for a child of job @j, with its fork and its reap in the job's event ring. */
+int job_child_wait(struct job *j, pid_t pid, uint64_t timeout_ms);
 
 /* How long a SIGKILLed child may take to be reaped. */
 #define CHILD_REAP_MS	5000

@@ -242,10 +242,8 @@ static int fork_inject(struct fault_inst *f, struct rng *r)
 		child_main(j, p->sh, p->forks);
 	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	oracle_stable(&j->oracle, p->snap, p->sh->bitmap);
-	evring_add(&j->evr, EVK_FORK, 0, 0, 0, (uint64_t)pid);
 	atomic_store_explicit(&p->sh->go, 1, memory_order_release);
-	status = child_wait(pid, timeout, j->run);
-	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
+	status = job_child_wait(j, pid, timeout);
 	collect(f, p, pid, status);
 	return 0;
 }

@@ -371,9 +371,7 @@ static int case_child_ref(struct worker *w, struct vs_priv *p)
 	}
 	if (pid == 0)
 		child_splice(p);
-	evring_add(&j->evr, EVK_FORK, 0, 0, 0, (uint64_t)pid);
-	status = child_wait(pid, VS_CHILD_TIMEOUT_MS, j->run);
-	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
+	status = job_child_wait(j, pid, VS_CHILD_TIMEOUT_MS);
 	child_done(p, status);
 	for (size_t i = 0; i < p->n; i++) {
 		struct stamp_id id;
@@ -415,9 +413,7 @@ static int case_parent_ref(struct worker *w, struct vs_priv *p)
 	}
 	if (pid == 0)
 		child_write(j, p, VS_CHILD_TAG | ((w->id & 0x7f) << 16) | (p->forks & 0xffff));
-	evring_add(&j->evr, EVK_FORK, 0, 0, 0, (uint64_t)pid);
-	status = child_wait(pid, VS_CHILD_TIMEOUT_MS, j->run);
-	evring_add(&j->evr, EVK_REAP, 0, 0, 0, (uint64_t)(int64_t)status);
+	status = job_child_wait(j, pid, VS_CHILD_TIMEOUT_MS);
 	child_done(p, status);
 	ret = collect(j, p, spliced, VS_PARENT_REF);
 out:
