@@ -182,17 +182,17 @@ static int klog_feed_locked(struct klog *k, const char *rec, size_t len)
 		k->nmalformed++;
 		return -EINVAL;
 	}
-	/*
-	 * Userspace writes to /dev/kmsg always carry a non-zero facility
-	 * (the kernel forces LOG_USER), so test suites and daemons that log
-	 * "WARNING:" cannot pass for a kernel report.
-	 */
 	l = &k->recent[k->nrecent++ % KLOG_RECENT];
 	l->cls = KLOG_BENIGN;
 	l->level = r.level;
 	l->seq = r.seq;
 	l->ts_usec = r.ts_usec;
 	memcpy(l->msg, r.message, sizeof(l->msg));
+	/*
+	 * Userspace writes to /dev/kmsg always carry a non-zero facility
+	 * (the kernel forces LOG_USER), so test suites and daemons that log
+	 * "WARNING:" cannot pass for a kernel report.
+	 */
 	if (r.facility != 0)
 		return 0;
 	cls = klog_classify(r.message);
@@ -201,14 +201,8 @@ static int klog_feed_locked(struct klog *k, const char *rec, size_t len)
 		return 0;
 	k->nbad++;
 	k->count[cls]++;
-	if (k->nlines < KLOG_MAX_LINES) {
-		l = &k->lines[k->nlines++];
-		l->cls = cls;
-		l->level = r.level;
-		l->seq = r.seq;
-		l->ts_usec = r.ts_usec;
-		memcpy(l->msg, r.message, sizeof(l->msg));
-	}
+	if (k->nlines < KLOG_MAX_LINES)
+		k->lines[k->nlines++] = *l;
 	return 1;
 }
 

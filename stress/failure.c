@@ -103,6 +103,17 @@ void event_what(const struct job *j, const struct event *ev, char *buf, size_t l
 	}
 }
 
+/* "<seconds>s before: <kind> <what>": an event of a thread's own ring, seen at @at_ns. */
+void event_line(const struct job *j, const struct event *ev, uint64_t at_ns, char *buf,
+		size_t len)
+{
+	char what[160];
+
+	event_what(j, ev, what, sizeof(what));
+	snprintf(buf, len, "%.6fs before: %s %s", (double)(at_ns - ev->t_ns) / 1e9,
+		 ev_kind_name(ev->kind), what);
+}
+
 /* The newest events to print: the block's own first, region-wide ones only the last few. */
 static size_t print_from(const struct failure *fl, bool *show)
 {

@@ -45,6 +45,8 @@ json_object *failure_json(const struct run_ctx *run, const struct err_rec *e);
 /* An event in words: who did it ("worker 1", "pageout") and what ("block 7 gen 3 by cpu:1"). */
 void event_who(const struct job *j, unsigned int who, char *buf, size_t len);
 void event_what(const struct job *j, const struct event *ev, char *buf, size_t len);
+void event_line(const struct job *j, const struct event *ev, uint64_t at_ns, char *buf,
+		size_t len);
 
 /* The command that replays this run, shell-quoted. */
 void replay_command(const struct run_ctx *run, char *buf, size_t len);

@@ -347,12 +347,9 @@ static json_object *hung_json(const struct run_ctx *run)
 		json_object_object_add(o, "kernel_stack", jstr(h->stack));
 		json_object_object_add(o, "pinstress_lock", json_object_new_boolean(h->lock_wait));
 		for (size_t k = 0; k < h->nev; k++) {
-			char what[160], line[192];
+			char line[224];
 
-			event_what(j, &h->ev[k], what, sizeof(what));
-			snprintf(line, sizeof(line), "%.6fs before: %s %s",
-				 (double)(h->at_ns - h->ev[k].t_ns) / 1e9, ev_kind_name(h->ev[k].kind),
-				 what);
+			event_line(j, &h->ev[k], h->at_ns, line, sizeof(line));
 			json_object_array_add(ev, jstr(line));
 		}
 		json_object_object_add(o, "events", ev);

@@ -63,11 +63,10 @@ void hung_print(const struct run_ctx *run, const struct hung_rec *h)
 	for (char *l = strtok_r(stack, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		fprintf(stderr, "pinstress:   %s\n", l);
 	for (size_t i = 0; i < h->nev; i++) {
-		char what[128];
+		char line[224];
 
-		event_what(j, &h->ev[i], what, sizeof(what));
-		fprintf(stderr, "pinstress:   its event %.3fs before: %s %s\n",
-			(double)(h->at_ns - h->ev[i].t_ns) / 1e9, ev_kind_name(h->ev[i].kind), what);
+		event_line(j, &h->ev[i], h->at_ns, line, sizeof(line));
+		fprintf(stderr, "pinstress:   its event %s\n", line);
 	}
 }
 
