@@ -13,16 +13,15 @@ PS=$1 RG=$2
 need_root
 need_available fault pageout
 
-tmp=$(mktemp -d)
+use_tmp
 tracefs=/sys/kernel/tracing
 mounted_trace=0
 trace_on=
-cleanup() {
+restore_trace() {
 	if [ -n "$trace_on" ]; then echo "$trace_on" >"$tracefs/tracing_on"; fi
 	if [ "$mounted_trace" = 1 ]; then umount "$tracefs"; fi
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
+at_exit restore_trace
 if ! grep -q " $tracefs tracefs " /proc/mounts; then
 	mount -t tracefs nodev "$tracefs" && mounted_trace=1
 fi

@@ -42,11 +42,14 @@ stop() {
 # within SECONDS: did the last stop take less?
 within() { awk -v t="$took" -v s="$1" 'BEGIN { exit !(t < s) }'; }
 
-# A temporary directory in $tmp, removed on exit.
+# A temporary directory in $tmp, removed on exit after the at_exit commands.
 use_tmp() {
 	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
+	trap 'eval "${exit_hooks:-}"; rm -rf "$tmp"' EXIT
 }
+
+# at_exit COMMAND: also run COMMAND on exit (with use_tmp), in the order given.
+at_exit() { exit_hooks="${exit_hooks:-}$1;"; }
 
 # expect_eq PATH VALUE / expect_gt PATH NUMBER / expect_lt PATH NUMBER
 expect_eq() {

@@ -15,8 +15,8 @@ SECS=${2:-600}
 . "$(dirname "$0")/lib.sh"
 need_root
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill -KILL "$pid" 2>/dev/null' EXIT
+use_tmp
+at_exit '[ -n "${pid:-}" ] && kill -KILL "$pid" 2>/dev/null'
 
 cat >"$tmp/p.ini" <<INI
 [global]
