@@ -14,6 +14,7 @@
 
 #include "bench.h"
 #include "child.h"
+#include "options.h"
 
 #define FORKS_PER_REPEAT	5
 #define FORK_CHILD_MS		10000
@@ -33,16 +34,9 @@ static int fork_ms(double *ms)
 	return status ? -ECHILD : 0;
 }
 
-static void size_name(uint64_t bytes, char *buf, size_t len)
-{
-	if (bytes >= (1ULL << 30) && !(bytes & ((1ULL << 30) - 1)))
-		snprintf(buf, len, "%lluG", (unsigned long long)(bytes >> 30));
-	else
-		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
-}
-
 struct fork_case {
 	uint64_t size;
+	char sz[16];	/* size as in the metric's name: 64M, 1G */
 	enum bench_mem kind;
 	bool pinned;
 };
@@ -68,7 +62,7 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, void *arg, bo
 	}
 	if (!m->note[0])
 		snprintf(m->note, sizeof(m->note), "%s of %s, %.0f%% in THPs%s, %d forks a repeat, "
-			 "fresh memory each", m->name + strlen("fork_ms_"), bench_mem_name(kind),
+			 "fresh memory each", fc->sz, bench_mem_name(kind),
 			 100 * bench_thp_share(&r), pinned ? ", pinned as io_uring fixed buffers" : "",
 			 FORKS_PER_REPEAT);
 	ret = fork_ms(&ms);
@@ -88,11 +82,11 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, void *arg, bo
 
 static int one(struct bench_ctx *c, uint64_t size, enum bench_mem kind, bool pinned)
 {
-	struct fork_case fc = { size, kind, pinned };
-	char name[BENCH_NAME_LEN], sz[16];
+	struct fork_case fc = { .size = size, .kind = kind, .pinned = pinned };
+	char name[BENCH_NAME_LEN];
 
-	size_name(size, sz, sizeof(sz));
-	snprintf(name, sizeof(name), "fork_ms_%s_%s%s", sz, bench_mem_name(kind),
+	cfg_format_size(size, fc.sz, sizeof(fc.sz));
+	snprintf(name, sizeof(name), "fork_ms_%s_%s%s", fc.sz, bench_mem_name(kind),
 		 pinned ? "_pinned" : "");
 	return bench_repeat(c, bench_metric(c, name, "ms", false), repetition, &fc);
 }

@@ -73,34 +73,38 @@ out:
 	free(status);
 }
 
+/* One compaction after mapping a fresh region: the pages it migrated per second. */
+static int compaction_once(struct bench_ctx *c, struct bench_metric *m, void *arg, bool warmup,
+			   char *why, size_t wlen)
+{
+	uint64_t before = 0, after = 0;
+	struct bench_region r;
+	double t0;
+	int ret;
+
+	(void)arg;
+	ret = bench_map(&r, c->region, BM_4K, why, wlen);
+	if (ret)
+		return ret;
+	vmstat_read("pgmigrate_success", &before);
+	t0 = bench_now();
+	ret = tunable_poke(COMPACT_PATH, "1");
+	if (ret)
+		snprintf(why, wlen, "%s: %s", COMPACT_PATH, strerror(-ret));
+	/* A trigger that found nothing to move measured 0 pages/s: a sample too. */
+	else if (!vmstat_read("pgmigrate_success", &after) && !warmup)
+		bench_sample(m, (double)(after - before) / (bench_now() - t0));
+	bench_unmap(&r);
+	return ret;
+}
+
 static void compaction_rate(struct bench_ctx *c)
 {
 	struct bench_metric *m = bench_metric(c, "compact_migrated_per_s", "pages/s", true);
-	struct bench_region r;
-	char why[160];
 
 	snprintf(m->note, sizeof(m->note), "pgmigrate_success per second of compact_memory, "
 		 "a fresh %llu MiB region before each", (unsigned long long)(c->region >> 20));
-	for (unsigned int i = 0; i <= c->repeat && !c->stop(); i++) {
-		uint64_t before = 0, after = 0;
-		double t0;
-		int ret;
-
-		if (bench_map(&r, c->region, BM_4K, why, sizeof(why)))
-			break;
-		vmstat_read("pgmigrate_success", &before);
-		t0 = bench_now();
-		ret = tunable_poke(COMPACT_PATH, "1");
-		/* A trigger that found nothing to move measured 0 pages/s: a sample too. */
-		if (!ret && !vmstat_read("pgmigrate_success", &after) && i)
-			bench_sample(m, (double)(after - before) / (bench_now() - t0));
-		bench_unmap(&r);
-		if (ret) {
-			snprintf(m->unavailable, sizeof(m->unavailable), "%s: %s", COMPACT_PATH,
-				 strerror(-ret));
-			break;
-		}
-	}
+	bench_repeat(c, m, compaction_once, NULL);
 }
 
 static int migrate_run(struct bench_ctx *c)
