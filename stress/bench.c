@@ -305,11 +305,13 @@ static json_object *metric_json(const struct bench_metric *m)
 static int write_json(const struct bench_ctx *c, const char *path)
 {
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	struct env_info e;
 	char tmp[4200];
 	int ret = 0;
 
 	json_object_object_add(o, "schema", jstr("pinstress-bench/1"));
-	json_object_object_add(o, "environment", report_env_json());
+	env_read(&e);
+	json_object_object_add(o, "environment", report_env_json(&e));
 	json_object_object_add(o, "repeat", ju64(c->repeat));
 	json_object_object_add(o, "region_bytes", ju64(c->region));
 	for (unsigned int i = 0; i < c->nmetrics; i++)

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -363,18 +362,16 @@ static int write_file(struct run_ctx *run, struct err_rec *e)
 	json_object *o = json_object_new_object();
 	const struct job *j = &run->jobs[e->job];
 	char path[PATH_MAX], tmp[PATH_MAX + 16];
-	struct utsname u;
 	int ret = 0;
 
 	pthread_mutex_lock(&run->lock);
 	file_name(run, path, sizeof(path));
 	pthread_mutex_unlock(&run->lock);
-	uname(&u);
 	json_object_object_add(o, "schema", jstr("pinstress-failure/1"));
 	json_object_object_add(o, "seed", ju64(run->rc->seed));
 	json_object_object_add(o, "profile", jstr(run->rc->profile));
-	json_object_object_add(o, "kernel", jstr(u.release));
-	json_object_object_add(o, "environment", report_env_json());
+	json_object_object_add(o, "kernel", jstr(run->env.kernel));
+	json_object_object_add(o, "environment", report_env_json(&run->env));
 	json_object_object_add(o, "replay", replay_json(run));
 	json_object_object_add(o, "job", job_cfg_json(j));
 	json_object_object_add(o, "error", report_err_json(run, e));

@@ -269,10 +269,12 @@ int job_start(struct job *j)
 	return 0;
 }
 
-static void join_one(pthread_t t, bool *started, job_joiner join, void *ctx)
+/* True if the thread is still running (never joined, or given up on). */
+static bool join_one(pthread_t t, bool *started, job_joiner join, void *ctx)
 {
 	if (*started && join(t, ctx))
 		*started = false;
+	return *started;
 }
 
 /*
@@ -284,15 +286,10 @@ static void join_one(pthread_t t, bool *started, job_joiner join, void *ctx)
 bool job_join(struct job *j, job_joiner join, void *ctx)
 {
 	for (unsigned int i = 0; i < j->nfaults; i++)
-		join_one(j->faults[i].thread, &j->faults[i].started, join, ctx);
+		j->stuck |= join_one(j->faults[i].thread, &j->faults[i].started, join, ctx);
 	for (unsigned int i = 0; i < j->nworkers; i++)
-		join_one(j->workers[i].thread, &j->workers[i].started, join, ctx);
-	join_one(j->scrub_thread, &j->scrub_started, join, ctx);
-	for (unsigned int i = 0; i < j->nfaults; i++)
-		j->stuck |= j->faults[i].started;
-	for (unsigned int i = 0; i < j->nworkers; i++)
-		j->stuck |= j->workers[i].started;
-	j->stuck |= j->scrub_started;
+		j->stuck |= join_one(j->workers[i].thread, &j->workers[i].started, join, ctx);
+	j->stuck |= join_one(j->scrub_thread, &j->scrub_started, join, ctx);
 	if (!j->stuck)
 		job_measure(j, true);
 	return !j->stuck;

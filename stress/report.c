@@ -141,24 +141,22 @@ static json_object *stamp_json(const struct stamp_id *id)
 	return o;
 }
 
-json_object *report_env_json(void)
+json_object *report_env_json(const struct env_info *e)
 {
 	json_object *o = json_object_new_object();
-	struct env_info e;
 
-	env_read(&e);
-	json_object_object_add(o, "kernel", jstr(e.kernel));
-	json_object_object_add(o, "kernel_version", jstr(e.kernel_version));
-	json_object_object_add(o, "cpus", json_object_new_int(e.cpus));
-	json_object_object_add(o, "numa_nodes", json_object_new_int(e.numa_nodes));
-	json_object_object_add(o, "swap_total_kb", ju64(e.swap_total_kb));
-	json_object_object_add(o, "thp_enabled", jstr(e.thp_enabled));
-	json_object_object_add(o, "page_size", json_object_new_int(e.page_size));
-	json_object_object_add(o, "cpu_model", jstr(e.cpu_model));
-	json_object_object_add(o, "mem_total_kb", ju64(e.mem_total_kb));
-	json_object_object_add(o, "thp_defrag", jstr(e.thp_defrag));
-	json_object_object_add(o, "zswap_enabled", jstr(e.zswap));
-	json_object_object_add(o, "swap_devices", jstr(e.swap_devices));
+	json_object_object_add(o, "kernel", jstr(e->kernel));
+	json_object_object_add(o, "kernel_version", jstr(e->kernel_version));
+	json_object_object_add(o, "cpus", json_object_new_int(e->cpus));
+	json_object_object_add(o, "numa_nodes", json_object_new_int(e->numa_nodes));
+	json_object_object_add(o, "swap_total_kb", ju64(e->swap_total_kb));
+	json_object_object_add(o, "thp_enabled", jstr(e->thp_enabled));
+	json_object_object_add(o, "page_size", json_object_new_int(e->page_size));
+	json_object_object_add(o, "cpu_model", jstr(e->cpu_model));
+	json_object_object_add(o, "mem_total_kb", ju64(e->mem_total_kb));
+	json_object_object_add(o, "thp_defrag", jstr(e->thp_defrag));
+	json_object_object_add(o, "zswap_enabled", jstr(e->zswap));
+	json_object_object_add(o, "swap_devices", jstr(e->swap_devices));
 	return o;
 }
 
@@ -383,7 +381,7 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "stopped_by",
 			       jstr(run->signal ? strsignal(run->signal) : run->nhung ? "hang" :
 				    run->stopped_on_error ? "corruption" : "duration"));
-	json_object_object_add(o, "environment", report_env_json());
+	json_object_object_add(o, "environment", report_env_json(&run->env));
 	json_object_object_add(can, "ran", json_object_new_boolean(run->canary.ran));
 	json_object_object_add(can, "detected", json_object_new_boolean(run->canary.detected));
 	json_object_object_add(can, "kernel", jstr(run->canary.kernel));

@@ -443,6 +443,7 @@ int cmd_run(int argc, char **argv)
 		goto out_unlock;
 	}
 	run.duration_s = rc->duration_ms / 1000.0;
+	env_read(&run.env);
 	run.plant.hang = !strcmp(rc->plant, "hang");
 	run.plant.kwarn = !strcmp(rc->plant, "kernel-warning");
 	run.plant.cls = rc->plant[0] && !run.plant.hang && !run.plant.kwarn ?
@@ -507,15 +508,16 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pinstress: planted damage detected %.3fs after planting\n",
 			run.plant.detected_s - run.plant.at_s);
 	finish(&run, code);
+	if (ftrace_mounted_by_us())
+		fprintf(stderr, "pinstress: tracefs was mounted for this run and is unmounted again; "
+			"to read the trace: mount -t tracefs nodev %s\n", ftrace_dir());
+	ftrace_close();
 	if (run.nstuck) {
 		/*
 		 * A thread that never came back still uses its job, its
 		 * config and the run: free nothing, end the process (that
 		 * ends the thread too).  Everything was restored and reported.
 		 */
-		ftrace_close();
-		if (run.logf)
-			fflush(run.logf);
 		fflush(NULL);
 		_exit(code);
 	}
@@ -523,10 +525,6 @@ int cmd_run(int argc, char **argv)
 	for (unsigned int i = 0; i < run.nnot_run; i++)
 		free(run.not_run[i]);
 	free(run.not_run);
-	if (ftrace_mounted_by_us())
-		fprintf(stderr, "pinstress: tracefs was mounted for this run and is unmounted again; "
-			"to read the trace: mount -t tracefs nodev %s\n", ftrace_dir());
-	ftrace_close();
 out_unlock:
 	if (run.logf)
 		fclose(run.logf);

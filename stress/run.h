@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "env.h"
 #include "job.h"
 #include "klog.h"
 
@@ -100,6 +101,7 @@ struct plant_state {
 
 struct run_ctx {
 	struct run_config *rc;
+	struct env_info env;		/* the machine as the run found it, read once */
 	struct job *jobs;
 	unsigned int njobs;
 	struct timespec t0;
@@ -165,7 +167,7 @@ void canary_run_all(const char *scratch_dir, uint64_t seed, bool verbose,
 /* report.c */
 int report_write_json(const struct run_ctx *run, const char *path, int exit_code);
 json_object *report_err_json(const struct run_ctx *run, const struct err_rec *e);
-json_object *report_env_json(void);
+json_object *report_env_json(const struct env_info *e);
 void report_summary(const struct run_ctx *run, FILE *f);
 void report_tap(const struct run_ctx *run, FILE *f);
 /* A timestamped line in the --log file, if there is one. */
