@@ -54,6 +54,7 @@
 
 #include "caps.h"
 #include "fault.h"
+#include "mounts.h"
 #include "pagemap.h"
 #include "pageout.h"
 #include "tunable.h"
@@ -81,41 +82,6 @@ struct reclaim_priv {
 	uint64_t *before, *after;
 	_Atomic uint64_t *ev_reclaimed, *ev_version, *ev_busy;
 };
-
-/* Mount point of the first mount of @fstype whose super options hold @opt. */
-static int find_mount(const char *fstype, const char *opt, char *out, size_t len)
-{
-	char line[1024], mnt[CG_PATH], type[64], sopts[512];
-	int ret = -ENOENT;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		/* "id parent maj:min root mnt opts [tags...] - type source sopts" */
-		const char *dash = strstr(line, " - ");
-
-		if (!dash || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
-		    sscanf(dash + 3, "%63s %*s %511s", type, sopts) != 2)
-			continue;
-		if (strcmp(type, fstype))
-			continue;
-		if (opt) {
-			char *tok, *save;
-			bool hit = false;
-
-			for (tok = strtok_r(sopts, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-				hit |= !strcmp(tok, opt);
-			if (!hit)
-				continue;
-		}
-		snprintf(out, len, "%s", mnt);
-		ret = 0;
-		break;
-	}
-	fclose(f);
-	return ret;
-}
 
 /* Our cgroup path in the hierarchy with controller @ctrl ("" for v2). */
 static int self_cgroup(const char *ctrl, char *out, size_t len)
@@ -173,7 +139,7 @@ static int cg_locate(char *parent, char *orig, size_t len)
 {
 	char mnt[CG_PATH], rel[CG_PATH], path[CG_PATH + 32];
 
-	if (!find_mount("cgroup2", NULL, mnt, sizeof(mnt))) {
+	if (!mount_find("cgroup2", NULL, mnt, sizeof(mnt))) {
 		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", mnt);
 		if (word_in_file(path, "memory") && !self_cgroup("", rel, sizeof(rel))) {
 			snprintf(parent, len, "%s", mnt);
@@ -182,7 +148,7 @@ static int cg_locate(char *parent, char *orig, size_t len)
 			return 2;
 		}
 	}
-	if (!find_mount("cgroup", "memory", mnt, sizeof(mnt)) &&
+	if (!mount_find("cgroup", "memory", mnt, sizeof(mnt)) &&
 	    !self_cgroup("memory", rel, sizeof(rel))) {
 		if (snprintf(orig, len, "%s%s", mnt, strcmp(rel, "/") ? rel : "") >= (int)len)
 			return -ENAMETOOLONG;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ftrace.h"
+#include "mounts.h"
 
 #define TRACEFS_DEFAULT	"/sys/kernel/tracing"
 
@@ -21,24 +22,6 @@ static struct {
 	bool mounted;		/* by ftrace_open() */
 	_Atomic bool stopped;
 } ft = { .marker_fd = -1, .on_fd = -1 };
-
-/* The first tracefs mount in /proc/mounts. */
-static bool find_tracefs(char *dir, size_t len)
-{
-	FILE *f = fopen("/proc/mounts", "re");
-	char src[256], mnt[PATH_MAX], type[64];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fscanf(f, "%255s %4095s %63s %*[^\n]", src, mnt, type) == 3)
-		if (!strcmp(type, "tracefs")) {
-			snprintf(dir, len, "%s", mnt);
-			found = true;
-		}
-	fclose(f);
-	return found;
-}
 
 static int open_in(const char *name, int flags)
 {
@@ -52,7 +35,7 @@ int ftrace_open(bool mark, bool stop_on_failure)
 {
 	if (!mark && !stop_on_failure)
 		return 0;
-	if (!find_tracefs(ft.dir, sizeof(ft.dir))) {
+	if (mount_find("tracefs", NULL, ft.dir, sizeof(ft.dir))) {
 		snprintf(ft.dir, sizeof(ft.dir), "%s", TRACEFS_DEFAULT);
 		if (mount("nodev", ft.dir, "tracefs", 0, NULL))
 			return -errno;
