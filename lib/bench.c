@@ -13,6 +13,7 @@
 #include "hugetlb.h"
 #include "pagemap.h"
 #include "rng.h"
+#include "stamp.h"
 #include "stats.h"
 
 extern const struct bench_ops bench_fork, bench_pin, bench_pageout, bench_migrate, bench_read,
@@ -217,4 +218,32 @@ double bench_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#define BENCH_SEED	0x5eedULL
+
+static struct stamp_id bench_block(size_t b, uint32_t src)
+{
+	return (struct stamp_id){ .region = 1, .source = src, .block = b, .gen = 1 };
+}
+
+void bench_stamp(struct bench_region *r, uint32_t src)
+{
+	for (size_t b = 0; b < r->len / 4096; b++) {
+		struct stamp_id id = bench_block(b, src);
+
+		stamp_fill(r->p + b * 4096, 4096, BENCH_SEED, &id);
+	}
+}
+
+size_t bench_stamp_bad(const struct bench_region *r, uint32_t src)
+{
+	size_t bad = 0;
+
+	for (size_t b = 0; b < r->len / 4096; b++) {
+		struct stamp_id id = bench_block(b, src);
+
+		bad += !stamp_matches(r->p + b * 4096, 4096, BENCH_SEED, &id);
+	}
+	return bad;
 }

@@ -112,6 +112,12 @@ int bench_map(struct bench_region *r, size_t len, enum bench_mem kind, char *why
 void bench_unmap(struct bench_region *r);
 /* Share of the region in THPs now (smaps AnonHugePages / length). */
 double bench_thp_share(const struct bench_region *r);
+/*
+ * Stamp every 4 KiB block of @r (region 1, generation 1, stamp source
+ * @src, one seed for every benchmark); how many blocks do not match.
+ */
+void bench_stamp(struct bench_region *r, uint32_t src);
+size_t bench_stamp_bad(const struct bench_region *r, uint32_t src);
 const char *bench_mem_name(enum bench_mem kind);
 
 struct io_uring;

@@ -20,24 +20,7 @@
 
 #define CHUNK		(1u << 20)
 #define QD		16
-#define SEED		0x5eedULL
-
-static struct stamp_id block_id(size_t b)
-{
-	return (struct stamp_id){ .region = 1, .source = SRC_MAKE(SRC_FILE, 0), .block = b, .gen = 1 };
-}
-
-static size_t verify(const struct bench_region *r)
-{
-	size_t bad = 0;
-
-	for (size_t b = 0; b < r->len / 4096; b++) {
-		struct stamp_id id = block_id(b);
-
-		bad += !stamp_matches(r->p + b * 4096, 4096, SEED, &id);
-	}
-	return bad;
-}
+#define FILE_SRC	SRC_MAKE(SRC_FILE, 0)
 
 static int make_file(struct bench_ctx *c, char *path, size_t len)
 {
@@ -53,11 +36,7 @@ static int make_file(struct bench_ctx *c, char *path, size_t len)
 		ret = -errno;
 		goto out;
 	}
-	for (size_t b = 0; b < r.len / 4096; b++) {
-		struct stamp_id id = block_id(b);
-
-		stamp_fill(r.p + b * 4096, 4096, SEED, &id);
-	}
+	bench_stamp(&r, FILE_SRC);
 	if (pwrite(fd, r.p, r.len, 0) != (ssize_t)r.len || fsync(fd)) {
 		ret = errno ? -errno : -EIO;
 		close(fd);
@@ -137,7 +116,7 @@ static int repetition(struct bench_ctx *c, struct bench_metric *m, void *arg, bo
 	}
 	t0 = bench_now();
 	ret = fixed ? read_fixed(fd, &r, &ring) : read_pread(fd, &r, NULL);
-	if (!ret && (bad = verify(&r))) {
+	if (!ret && (bad = bench_stamp_bad(&r, FILE_SRC))) {
 		fprintf(stderr, "pinstress: bench %s: %zu blocks did not verify\n", m->name, bad);
 		ret = -EIO;
 	}

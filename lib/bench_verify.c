@@ -13,18 +13,13 @@
 #include "stamp.h"
 
 #define VERIFY_BYTES	(256u << 20)
-#define SEED		0x5eedULL
-
-static struct stamp_id id_of(size_t b)
-{
-	return (struct stamp_id){ .region = 1, .source = SRC_MAKE(SRC_CPU, 0), .block = b, .gen = 1 };
-}
+#define CPU_SRC		SRC_MAKE(SRC_CPU, 0)
 
 static int verify_run(struct bench_ctx *c)
 {
 	struct bench_metric *mc, *mv, *mr;
 	struct bench_region a, b;
-	size_t n = VERIFY_BYTES / 4096, bad = 0;
+	size_t bad = 0;
 	char why[160];
 
 	if (bench_map(&a, VERIFY_BYTES, BM_4K, why, sizeof(why)) ||
@@ -33,11 +28,7 @@ static int verify_run(struct bench_ctx *c)
 		bench_unavailable(c, "verify_gbps", "GB/s", true, "%s", why);
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct stamp_id id = id_of(i);
-
-		stamp_fill(a.p + i * 4096, 4096, SEED, &id);
-	}
+	bench_stamp(&a, CPU_SRC);
 	mc = bench_metric(c, "memcpy_gbps", "GB/s", true);
 	mv = bench_metric(c, "verify_gbps", "GB/s", true);
 	mr = bench_metric(c, "verify_vs_memcpy", "ratio", true);
@@ -47,11 +38,7 @@ static int verify_run(struct bench_ctx *c)
 
 		memcpy(b.p, a.p, VERIFY_BYTES);
 		t1 = bench_now();
-		for (size_t i = 0; i < n; i++) {
-			struct stamp_id id = id_of(i);
-
-			bad += !stamp_matches(a.p + i * 4096, 4096, SEED, &id);
-		}
+		bad += bench_stamp_bad(&a, CPU_SRC);
 		t2 = bench_now();
 		if (!r)
 			continue;
