@@ -44,6 +44,18 @@ void evring_destroy(struct evring *r)
 	r->ev = NULL;
 }
 
+/* Every field but seq: a slot's seq is its seqlock, written and read apart. */
+static void ev_copy(struct event *dst, const struct event *src)
+{
+	dst->t_ns = src->t_ns;
+	dst->off = src->off;
+	dst->len = src->len;
+	dst->src = src->src;
+	dst->arg = src->arg;
+	dst->kind = src->kind;
+	dst->who = src->who;
+}
+
 /* @e's fields but seq, into the next slot of @r. */
 static void ring_put(struct evring *r, const struct event *e)
 {
@@ -52,13 +64,7 @@ static void ring_put(struct evring *r, const struct event *e)
 
 	atomic_store_explicit(&s->seq, 0, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
-	s->t_ns = e->t_ns;
-	s->off = e->off;
-	s->len = e->len;
-	s->src = e->src;
-	s->arg = e->arg;
-	s->kind = e->kind;
-	s->who = e->who;
+	ev_copy(s, e);
 	atomic_store_explicit(&s->seq, i + 1, memory_order_release);
 }
 
@@ -90,13 +96,7 @@ static bool read_slot(const struct evring *r, uint64_t i, struct event *out)
 
 	if (seq != i + 1)
 		return false;
-	out->t_ns = e->t_ns;
-	out->off = e->off;
-	out->len = e->len;
-	out->src = e->src;
-	out->arg = e->arg;
-	out->kind = e->kind;
-	out->who = e->who;
+	ev_copy(out, e);
 	atomic_thread_fence(memory_order_acquire);
 	/* Unchanged after the copy: nobody started rewriting it meanwhile. */
 	if (atomic_load_explicit(&e->seq, memory_order_relaxed) != seq)
