@@ -70,6 +70,21 @@ int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run)
 	return ret;
 }
 
+int child_wait_term(pid_t pid, uint64_t timeout_ms, uint64_t grace_ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int ret = reap_by(pid, pidfd, clock_ms() + timeout_ms, NULL);
+
+	if (ret == -ETIMEDOUT) {
+		kill(pid, SIGTERM);
+		if (reap_by(pid, pidfd, clock_ms() + grace_ms, NULL) == -ETIMEDOUT)
+			child_kill(pid, CHILD_REAP_MS);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
+}
+
 int job_child_wait(struct job *j, pid_t pid, uint64_t timeout_ms)
 {
 	int status;

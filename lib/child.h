@@ -30,4 +30,11 @@ int job_child_wait(struct job *j, pid_t pid, uint64_t timeout_ms);
  */
 int child_kill(pid_t pid, uint64_t timeout_ms);
 
+/*
+ * child_wait() for a child that restores what it changed on SIGTERM: past
+ * @timeout_ms it gets SIGTERM and @grace_ms to go, then SIGKILL.  Its exit
+ * code, 128 + signal, or -ETIMEDOUT if it had to be stopped.
+ */
+int child_wait_term(pid_t pid, uint64_t timeout_ms, uint64_t grace_ms);
+
 #endif

@@ -42,6 +42,12 @@ enum vside {
 	SIDE_CHILD = 1,
 };
 
+/* What else the finder saw, for the expected-failure rule (known_bugs.h). */
+enum vfinding_evidence {
+	/* The fork child had no page-table entry at the block right after fork. */
+	VFE_CHILD_NO_PTE = 1u << 0,
+};
+
 struct vfinding {
 	enum vclass cls;
 	bool found_valid;	/* found holds a decoded, valid header */
@@ -49,6 +55,7 @@ struct vfinding {
 	/* VC_STALE_TLB: CPU and how long its loads kept seeing @found; -1: past the bound */
 	int cpu;
 	long stale_us;
+	unsigned int evidence;	/* VFE_* */
 };
 
 const char *vclass_name(enum vclass c);

@@ -64,9 +64,17 @@ struct run_config {
 	uint64_t hang_timeout_ms;		/* watchdog: an operation's deadline */
 	char log[PATH_MAX];			/* --log FILE, appended */
 	bool tap;				/* TAP 13 on stdout */
+	char known_bugs[16];			/* "avoid" or "reproduce" */
+	char kernel_lacks[16];			/* "invalid" or "not-run" */
 	struct job_config defaults;		/* [global] job keys */
 	struct job_config jobs[CFG_MAX_JOBS];
 	unsigned int njobs;
 };
+
+/* --known-bugs=reproduce: workloads walk into known bugs instead of emulating their fix. */
+static inline bool cfg_reproduce_known_bugs(const struct run_config *rc)
+{
+	return rc->known_bugs[0] == 'r';
+}
 
 #endif

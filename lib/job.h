@@ -158,6 +158,14 @@ struct job {
 	void *bk_priv;			/* the backing's per-job state */
 	const char *scratch_dir;	/* --scratch: where file backings create files */
 	double active_s;		/* how long its threads ran */
+	bool reproduce_known_bugs;	/* --known-bugs=reproduce: no workload emulates a fix */
+	/*
+	 * Per block, with --known-bugs=reproduce and a long-term pinning
+	 * workload only (else NULL): how the pin let go of the block's page
+	 * after its last kernel write (UNPIN_NOTE() of known_bugs.h), the
+	 * evidence an expected failure of the io_uring dirtying bug needs.
+	 */
+	_Atomic uint64_t *unpin_note;
 	char unproven[256];		/* what had no confirmed effect, if anything */
 };
 

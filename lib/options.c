@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "namelist.h"
 #include "options.h"
 
 #define RUNF(f)	.scope = CFG_RUN, .off = offsetof(struct run_config, f), \
@@ -70,6 +71,14 @@ const struct cfg_option cfg_options[] = {
 	  .help = "append progress and results to this file, flushed line by line" },
 	{ .name = "tap", .type = CFG_BOOL, RUNF(tap),
 	  .help = "TAP 13 on stdout: a test point per job and per canary" },
+	{ .name = "kernel-lacks", .type = CFG_STR, RUNF(kernel_lacks), .def = "invalid",
+	  .choices = "invalid,not-run",
+	  .help = "a job or fault the running kernel lacks (built without, too old): invalid "
+		  "makes the run invalid, not-run lists it under not_run and goes on (guests)" },
+	{ .name = "known-bugs", .type = CFG_STR, RUNF(known_bugs), .def = "avoid",
+	  .choices = "avoid,reproduce",
+	  .help = "avoid: workloads emulate the fix of a known kernel bug where that costs no "
+		  "coverage; reproduce: walk into it (then it may show as an expected failure)" },
 
 	/* JOB: struct job_config; the order gives the set_mask bits */
 	{ .name = "workload", .type = CFG_STR, JOBF(workload), .flags = CFG_F_NAME,
@@ -308,6 +317,8 @@ static int apply_str(const struct cfg_option *o, char *field, const char *val,
 		return cfg_errf(err, len, "%s: value too long (max %zu characters)", who, o->size - 1);
 	if ((o->flags & CFG_F_NAME) && !is_name(val, n))
 		return cfg_errf(err, len, "%s: invalid name '%s' (use a-z, 0-9 and '-')", who, val);
+	if (o->choices && !namelist_has(o->choices, val))
+		return cfg_errf(err, len, "%s: '%s' is not one of %s", who, val, o->choices);
 	memcpy(field, val, n + 1);
 	return 0;
 }

@@ -64,6 +64,7 @@ struct cfg_option {
 	const char *implied;		/* CFG_F_OPT_ARG: the value of a bare --name */
 	uint64_t min, max;		/* range in stored units; both 0: unchecked */
 	unsigned int flags;		/* CFG_F_* */
+	const char *choices;		/* CFG_STR: the only values allowed, comma-separated */
 	const char *help;
 };
 

@@ -69,3 +69,22 @@ int kpageflags_read(uint64_t pfn, uint64_t *flags)
 		return -errno;
 	return got == sizeof(*flags) ? 0 : -EIO;
 }
+
+int page_kpageflags(const void *addr, uint64_t *flags)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	uint64_t e;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = pagemap_read(fd, addr, 1, &e);
+	close(fd);
+	if (ret)
+		return ret;
+	if (!(e & PM_PRESENT))
+		return -ENOENT;
+	if (!(e & PM_PFN_MASK))
+		return -EPERM;	/* PFNs hidden: not root */
+	return kpageflags_read(e & PM_PFN_MASK, flags);
+}

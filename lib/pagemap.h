@@ -31,4 +31,7 @@ int smaps_sum(const void *addr, size_t len, const char *field, uint64_t *bytes);
 /* Flags of one PFN from /proc/kpageflags (root only). */
 int kpageflags_read(uint64_t pfn, uint64_t *flags);
 
+/* kpageflags of the page mapped at @addr: -ENOENT if none is present. */
+int page_kpageflags(const void *addr, uint64_t *flags);
+
 #endif

@@ -4,7 +4,9 @@
  * CVE, the commit that fixed them and the release it landed in.  On a
  * failure the report names the best matches ("looks like CVE-2020-29374,
  * fixed by 17839856fd58 in 5.8"), so whoever reads it knows where to look
- * first.  One table, in tags.c; only verified commits go in it.
+ * first.  One table, in tags.c; only verified commits go in it.  Bugs not
+ * fixed yet are known_bugs.h's: each has a probe and decides whether a
+ * failure is an expected one.
  */
 #ifndef PINSTRESS_TAGS_H
 #define PINSTRESS_TAGS_H
@@ -18,16 +20,10 @@ struct tag {
 	const char *faults;	/* comma-separated; any of them in the job; NULL: any */
 	int cls;		/* enum vclass of the finding; -1: any */
 	const char *cve;	/* NULL if none */
-	const char *commit;	/* 12-hex fix in torvalds/linux; NULL: not fixed */
-	const char *version;	/* release with the fix (unfixed: where documented) */
-	const char *title;	/* the fix's subject line, or what is known */
+	const char *commit;	/* 12-hex fix in torvalds/linux */
+	const char *version;	/* release with the fix */
+	const char *title;	/* the fix's subject line */
 	const char *backings;	/* comma-separated backing names; NULL: any */
-	/*
-	 * A kernel issue known to be unfixed here: a match is reported as an
-	 * expected failure (counted, listed, never a pass) and does not stop
-	 * the run or make it fail, like cow.c's XFAIL.
-	 */
-	bool xfail;
 };
 
 extern const struct tag tag_table[];

@@ -14,6 +14,7 @@
 #include "ftrace.h"
 #include "run.h"
 #include "second_look.h"
+#include "known_bugs.h"
 #include "tags.h"
 
 bool run_stopping(const struct run_ctx *run)
@@ -153,7 +154,7 @@ size_t err_tags(const struct run_ctx *run, const struct err_rec *e, const struct
 			   e->cls, out, max);
 }
 
-/* The known bugs this finding looks like, best first. */
+/* The fixed bugs this finding looks like, best first, and why it is no known unfixed one. */
 static void print_tags(const struct run_ctx *run, const struct err_rec *e)
 {
 	const struct tag *t[ERR_MAX_TAGS];
@@ -164,6 +165,8 @@ static void print_tags(const struct run_ctx *run, const struct err_rec *e)
 		tag_describe(t[i], line, sizeof(line));
 		fprintf(stderr, "pinstress:   looks like %s\n", line);
 	}
+	if (e->kb_why[0])
+		fprintf(stderr, "pinstress:   not an expected failure: %s\n", e->kb_why);
 }
 
 void stale_str(const struct err_rec *e, char *buf, size_t len)
@@ -208,54 +211,61 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
 }
 
 /*
- * A finding that matches a known unfixed kernel issue (a tag with xfail) is
- * an expected failure: listed in the report with the issue, counted in the
- * job's evidence, never a pass and never a new bug.  It does not stop the
- * run: whatever else the run finds is still reported as corruption.
+ * An expected failure: the finding is a known unfixed kernel bug whose
+ * probe says present here and whose mechanism the finding's own evidence
+ * shows (lib/known_bugs.c).  Listed in the report with both, counted in
+ * the job's evidence, never a pass; it does not stop the run, and
+ * whatever else the run finds is still corruption.  Anything else that
+ * merely looks like a known bug is corruption, with the reason it is not
+ * that bug in kb_why.
  */
-/*
- * A stale TLB entry is the known flush-window case only while it is short
- * and shows this block's own older data.  One that outlives the bound, or
- * shows anything else, would mean the old page was freed and reused.
- */
-static bool stale_in_flush_window(const struct err_rec *e)
-{
-	return e->stale_us >= 0 && e->found_valid && e->found.region == e->expect.region &&
-	       e->found.block == e->expect.block && e->found.gen < e->expect.gen;
-}
-
 static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
 {
-	const struct tag *t[ERR_MAX_TAGS];
-	size_t n = err_tags(run, e, t, ERR_MAX_TAGS);
 	struct job *j = &run->jobs[e->job];
-	char line[512];
+	struct kb_finding f = {
+		.workload = j->cfg->workload,
+		.backing = j->cfg->backing,
+		.caps = j->caps,
+		.nfaults = j->cfg->nfaults,
+		.reproduce = j->reproduce_known_bugs,
+		.cls = e->cls,
+		.by = e->by,
+		.expect = e->expect,
+		.found_valid = e->found_valid,
+		.found = e->found,
+		.stale_us = e->stale_us,
+		.evidence = e->evidence,
+		.unpin = j->unpin_note ? atomic_load(&j->unpin_note[e->block]) : 0,
+	};
+	const char *faults[CFG_MAX_FAULTS];
 	bool first;
 
-	if (e->cls == VC_STALE_TLB && !stale_in_flush_window(e))
+	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
+		faults[i] = j->cfg->faults[i];
+	f.faults = faults;
+	e->kb = kb_match(&f, run->kb_state, e->kb_why, sizeof(e->kb_why));
+	if (!e->kb)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (!t[i]->xfail)
-			continue;
-		e->xfail = true;
-		ev_add(job_ev(j, "expected_failures"), 1);
-		pthread_mutex_lock(&run->lock);
-		first = run->nxfail_total++ == 0;
-		if (run->nerrs < RUN_MAX_ERRS)
-			run->errs[run->nerrs++] = *e;
-		pthread_mutex_unlock(&run->lock);
-		tag_describe(t[i], line, sizeof(line));
-		if (first) {
-			fprintf(stderr, "pinstress: EXPECTED FAILURE %s in job %s block %zu, detected by %s: %s\n",
-				vclass_name(e->cls), j->cfg->name, e->block, detected_by_name(e->by), line);
-			if (e->cls == VC_STALE_TLB)
-				print_stale(e);
-			run_note(run, "expected failure in job %s (%s): %s", j->cfg->name,
-				 vclass_name(e->cls), line);
-		}
-		return true;
+	e->xfail = true;
+	ev_add(job_ev(j, "expected_failures"), 1);
+	pthread_mutex_lock(&run->lock);
+	run->nxfail_total++;
+	first = run->kb_xfails[e->kb - known_bugs]++ == 0;
+	if (run->nerrs < RUN_MAX_ERRS && run->nxfail_kept < RUN_MAX_XFAIL_KEPT) {
+		run->errs[run->nerrs++] = *e;
+		run->nxfail_kept++;
 	}
-	return false;
+	pthread_mutex_unlock(&run->lock);
+	if (first) {
+		fprintf(stderr, "pinstress: EXPECTED FAILURE %s in job %s block %zu, detected by %s: "
+			"known bug %s (docs/known-bugs/%s.md)\n", vclass_name(e->cls), j->cfg->name,
+			e->block, detected_by_name(e->by), e->kb->name, e->kb->doc);
+		fprintf(stderr, "pinstress:   probe: %s\n", run->kb[e->kb - known_bugs].evidence);
+		fprintf(stderr, "pinstress:   this failure: %s\n", e->kb_why);
+		run_note(run, "expected failure in job %s (%s): known bug %s: %s", j->cfg->name,
+			 vclass_name(e->cls), e->kb->name, e->kb->title);
+	}
+	return true;
 }
 
 /* Failures that end the run: --keep-going=N, default the first, 0 as given alone: none. */
@@ -284,6 +294,7 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		.first_diff = bs,
 		.cpu = f->cls == VC_STALE_TLB ? f->cpu : -1,
 		.stale_us = f->cls == VC_STALE_TLB ? f->stale_us : 0,
+		.evidence = f->evidence,
 	};
 	void *tmp = diff ? malloc(bs) : NULL;
 	struct err_rec *rec = NULL;

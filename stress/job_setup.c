@@ -188,6 +188,10 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	if (ret)
 		return ret;
 	j->oracle.evr = &j->evr;
+	j->reproduce_known_bugs = cfg_reproduce_known_bugs(run->rc);
+	if (j->reproduce_known_bugs && (j->wl->flags & WL_PINS_LONGTERM) &&
+	    !(j->unpin_note = calloc(j->reg.nblocks, sizeof(*j->unpin_note))))
+		return -ENOMEM;
 	split_work(j);
 	return setup_faults(j, why, len);
 }
@@ -304,6 +308,8 @@ void job_teardown(struct job *j)
 		scratch_close(&j->scratch);
 	oracle_destroy(&j->oracle);
 	evring_destroy(&j->evr);
+	free(j->unpin_note);
+	j->unpin_note = NULL;
 	if (j->reg.base)
 		j->backing->unmap(j);
 	free(j->workers);

@@ -11,7 +11,7 @@
 
 static void list_one(const char *kind, const char *name, const char *desc, const char *no)
 {
-	printf("%-9s %-14s %-12s %s\n", kind, name, no ? "unavailable" : "available",
+	printf("%-9s %-16s %-12s %s\n", kind, name, no ? "unavailable" : "available",
 	       no ? no : desc);
 }
 
@@ -19,7 +19,7 @@ int cmd_list(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("%-9s %-14s %-12s %s\n", "kind", "name", "here", "what / why not");
+	printf("%-9s %-16s %-12s %s\n", "kind", "name", "here", "what / why not");
 	for (int i = 0; workload_table[i]; i++) {
 		const struct workload_ops *w = workload_table[i];
 
@@ -48,6 +48,7 @@ static int usage(FILE *f, int code)
 		"  replay FAILURE.json [opts]  run again what a failure record came from\n"
 		"  bench [-c INI] [--json F]   fixed-work measurements for A/B testing a kernel\n"
 		"  compare A.json B.json       medians, change, 95%% CI and a verdict per metric\n"
+		"  probe [NAME...] [--json F]  which known unfixed kernel bugs this kernel has\n"
 		"exit: 0 clean, 1 corruption, 2 kernel error, 3 invalid run, 77 nothing could run\n");
 	return code;
 }
@@ -64,6 +65,7 @@ int main(int argc, char **argv)
 		{ "replay", cmd_replay },
 		{ "bench", cmd_bench },
 		{ "compare", cmd_compare },
+		{ "probe", cmd_probe },
 	};
 
 	if (argc < 2)

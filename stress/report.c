@@ -278,6 +278,21 @@ json_object *report_err_json(const struct run_ctx *run, const struct err_rec *e)
 		json_object_object_add(o, "second_look", jstr(why));
 	}
 	json_object_object_add(o, "expected_failure", json_object_new_boolean(e->xfail));
+	if (e->kb) {
+		json_object *kb = json_object_new_object();
+		char doc[128];
+
+		snprintf(doc, sizeof(doc), "docs/known-bugs/%s.md", e->kb->doc);
+		json_object_object_add(kb, "name", jstr(e->kb->name));
+		json_object_object_add(kb, "doc", jstr(doc));
+		json_object_object_add(kb, "probe_result",
+				       jstr(kb_state_name(run->kb[e->kb - known_bugs].state)));
+		json_object_object_add(kb, "probe_evidence", jstr(run->kb[e->kb - known_bugs].evidence));
+		json_object_object_add(kb, "evidence", jstr(e->kb_why));
+		json_object_object_add(o, "known_bug", kb);
+	} else if (e->kb_why[0]) {
+		json_object_object_add(o, "not_known_bug", jstr(e->kb_why));
+	}
 	json_object_object_add(o, "time_s", json_object_new_double(e->time_s));
 	json_object_object_add(o, "tags", tags_json(run, e));
 	if (e->fail) {
@@ -397,6 +412,7 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "errors_total", ju64(run->nerrs_total));
 	json_object_object_add(o, "expected_failures", xfails);
 	json_object_object_add(o, "expected_failures_total", ju64(run->nxfail_total));
+	json_object_object_add(o, "known_bugs", known_bugs_json(run->kb, run->kb_xfails, run->rc->known_bugs));
 	json_object_object_add(o, "kernel_log", klog_json(run));
 	json_object_object_add(o, "hung", hung_json(run));
 	json_object_object_add(o, "stuck_jobs", json_object_new_int((int)run->nstuck));

@@ -18,9 +18,12 @@
 #include "config.h"
 #include "env.h"
 #include "job.h"
+#include "kb_probe.h"
 #include "klog.h"
 
 #define RUN_MAX_ERRS	256
+/* Of which expected failures at most: the rest stay free for corruption. */
+#define RUN_MAX_XFAIL_KEPT	64
 
 /* Exit codes of DESIGN.md. */
 enum run_exit {
@@ -45,9 +48,17 @@ struct err_rec {
 	enum detected_by by;
 	double time_s;
 	size_t first_diff;		/* byte offset, block_size if unknown */
-	bool xfail;			/* matches a known unfixed kernel issue */
+	bool xfail;			/* an expected failure of known bug @kb */
+	const struct known_bug *kb;
+	/*
+	 * xfail: the evidence that showed @kb's mechanism; else, if the
+	 * finding looked like a known bug, why it is not one (probe absent,
+	 * mechanism not shown); else empty.
+	 */
+	char kb_why[256];
 	int cpu;			/* VC_STALE_TLB: the CPU whose loads were stale */
 	long stale_us;			/* VC_STALE_TLB: for how long; -1 past the bound */
+	unsigned int evidence;		/* VFE_* the finder saw */
 	struct failure *fail;		/* the full record, for the first failures */
 };
 
@@ -113,6 +124,7 @@ struct run_ctx {
 	unsigned int nerrs;
 	uint64_t nerrs_total;		/* corruption found (expected failures apart) */
 	uint64_t nxfail_total;		/* expected failures: known unfixed kernel issues */
+	unsigned int nxfail_kept;	/* of which in errs[] */
 	struct klog klog;
 	bool klog_ok;
 	struct canary_result canary;
@@ -139,6 +151,10 @@ struct run_ctx {
 	char klog_jobs[KLOG_MAX_LINES][160];	/* the jobs running when each bad line came */
 	unsigned int klog_seen;		/* bad lines already attributed */
 	double next_json_s;		/* when the live --json report is due */
+	/* What each known bug's probe said (known_bugs[i]); KB_UNKNOWN if not needed. */
+	struct kb_result kb[KB_MAX];
+	enum kb_state kb_state[KB_MAX];
+	uint64_t kb_xfails[KB_MAX];	/* expected failures of each (under run->lock) */
 };
 
 void run_stop(struct run_ctx *run);
@@ -159,6 +175,16 @@ int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_canary(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+
+/* probe.c: the probes of the known bugs this run's jobs could meet, from the cache or run now. */
+void run_probe_known_bugs(struct run_ctx *run);
+/*
+ * {mode, probes: [...]} of the results in @r (KB_UNKNOWN left out), with
+ * each bug's count of expected failures from @xfails (may be NULL); @mode
+ * may be NULL.
+ */
+json_object *known_bugs_json(const struct kb_result *r, const uint64_t *xfails, const char *mode);
 
 /* canary.c: planted classes through the verify layer, then the real kernel canary. */
 void canary_run_all(const char *scratch_dir, uint64_t seed, bool verbose,

@@ -52,6 +52,10 @@ static void err_yaml(FILE *f, const struct run_ctx *run, const struct err_rec *e
 	yaml_str(f, want);
 	fprintf(f, "\n    found: ");
 	yaml_str(f, got);
+	if (e->kb_why[0]) {
+		fprintf(f, "\n    %s: ", e->kb ? "known_bug_evidence" : "not_known_bug");
+		yaml_str(f, e->kb_why);
+	}
 	if (e->fail && e->fail->file[0]) {
 		fprintf(f, "\n    failure_file: ");
 		yaml_str(f, e->fail->file);
@@ -78,8 +82,8 @@ static void job_point(FILE *f, const struct run_ctx *run, unsigned int i, unsign
 		yaml_str(f, j->stuck ? "a thread did not stop" : j->unproven);
 		fprintf(f, "\n  severity: fail\n  ...\n");
 	} else if (x) {
-		fprintf(f, "not ok %u - %s # TODO known unfixed kernel issue (%s)\n", n, what,
-			vclass_name(x->cls));
+		fprintf(f, "not ok %u - %s # TODO known unfixed kernel bug %s (%s)\n", n, what,
+			x->kb->name, vclass_name(x->cls));
 		err_yaml(f, run, x, 1);
 	} else {
 		fprintf(f, "ok %u - %s\n", n, what);

@@ -37,6 +37,12 @@ check unknown-fault "unknown-fault.ini:1: [j]: key 'faults': unknown name 'explo
 	'[j]\nworkload = odirect\nfaults = fork,explode\n'
 check bad-cli-size "--size: invalid size 'big'" "$good" --size big
 check bad-plant "--plant: unknown class 'sparkles'" "$good" --plant sparkles
+check bad-known-bugs "--known-bugs: 'ignore' is not one of avoid,reproduce" "$good" \
+	--known-bugs ignore
+check bad-known-bugs-key "bad-known-bugs-key.ini:2: key 'known-bugs': 'hide' is not one of avoid,reproduce" \
+	'[global]\nknown-bugs = hide\n[j]\nworkload = odirect\n'
+check bad-kernel-lacks "--kernel-lacks: 'skip' is not one of invalid,not-run" "$good" \
+	--kernel-lacks skip
 
 out=$("$PS" run -c "$tmp/does-not-exist.ini" 2>&1 >/dev/null)
 rc=$?

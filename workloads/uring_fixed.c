@@ -13,6 +13,17 @@
  * or COW-shared meanwhile.  Unregistered chunks are read with
  * plain IORING_OP_READ (short-term pins).
  *
+ * io_uring never dirties what a READ_FIXED wrote (a bvec, not a user
+ * iterator; unpin_user_folio() on unregistration): a page that was clean
+ * before the read stays clean, and once unpinned reclaim drops it (see
+ * docs/known-bugs/uring-fixed-undirtied.md).  By default each block a
+ * READ_FIXED wrote gets a CPU store that keeps its content before its
+ * chunk is unregistered, which is what the fix (dirtying on unpin) would
+ * do, so any lost write here is a new finding.  With
+ * --known-bugs=reproduce there is no such store; instead the state of the
+ * page at unregistration (kpageflags: clean and in the swap cache, or
+ * lazy-free) is noted per block, the evidence an expected failure needs.
+ *
  * One claimed block in WL_READBACK_EVERY of a registered chunk goes the
  * other way: IORING_OP_WRITE_FIXED from the registered buffer to a scratch
  * slot, read back with O_DIRECT into a private buffer, must equal what the
@@ -31,7 +42,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "census.h"
 #include "clock.h"
+#include "known_bugs.h"
+#include "pagemap.h"
 #include "scratch.h"
 #include "workload.h"
 
@@ -53,6 +67,9 @@ struct uf_entry {
 	int pending;		/* CQEs still expected: write + read, or the write-out */
 	bool ok;
 	bool readback;		/* a WRITE_FIXED write-out of the block, to read back */
+	bool fixed;		/* a READ_FIXED: through the registered buffer */
+	bool after_free;	/* into a page still clean since MADV_FREE (lazy-free) */
+	uint64_t gen;		/* the generation the read brings */
 	int res;		/* the write-out's result */
 	void *bounce;
 };
@@ -63,6 +80,7 @@ struct uf_chunk {
 	bool registered;
 	bool draining;
 	unsigned int inflight;
+	unsigned int unsettled;	/* blocks a READ_FIXED wrote since registration */
 	uint64_t unpinned_ms;	/* clock_ms() when it was last unregistered */
 };
 
@@ -83,6 +101,18 @@ struct uf_priv {
 	unsigned int inflight;
 	uint64_t completions;
 	uint64_t next_churn;	/* completions at which the next change is due */
+	/*
+	 * Per block of ours: generation a READ_FIXED left << 1, | 1 if it went
+	 * into a lazy-free page; 0: none since the chunk was registered.
+	 */
+	uint64_t *rf_gen;
+	/*
+	 * Per block of ours: its page was MADV_FREE'd (the fault left the
+	 * block undefined) and nothing has dirtied it since: no CPU store, no
+	 * plain read (the block layer dirties those pages).
+	 */
+	uint8_t *lazy;
+	_Atomic uint64_t *ev_dirtied, *ev_noted;
 };
 
 static const char *uf_probe(void)
@@ -177,8 +207,12 @@ static int setup_chunks(struct worker *w, struct uf_priv *p)
 	p->chunk_blocks = cb;
 	p->nchunks = (unsigned int)((nblk + cb - 1) / cb);
 	p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
-	if (!p->chunks)
+	p->rf_gen = calloc(nblk, sizeof(*p->rf_gen));
+	p->lazy = calloc(nblk, 1);
+	if (!p->chunks || !p->rf_gen || !p->lazy)
 		return -ENOMEM;
+	p->ev_dirtied = job_ev(w->job, "pages_dirtied_before_unpin");
+	p->ev_noted = job_ev(w->job, "unpins_of_clean_pages");
 	for (unsigned int c = 0; c < p->nchunks; c++) {
 		size_t lo = w->blk_lo + c * cb, hi = lo + cb;
 
@@ -270,6 +304,7 @@ static unsigned int take_entry(struct worker *w, struct uf_priv *p, size_t b, in
 	ent->pending = pending;
 	ent->ok = true;
 	ent->readback = false;
+	ent->fixed = false;
 	if (c >= 0)
 		p->chunks[c].inflight++;
 	p->inflight++;
@@ -302,15 +337,26 @@ static void submit_pair(struct worker *w, struct uf_priv *p, size_t b, int c)
 	off_t off;
 
 	off = scratch_off(&j->scratch, ent->slot);
+	ent->fixed = c >= 0 && p->chunks[c].registered;
+	if (p->lazy) {
+		uint8_t *lazy = &p->lazy[b - w->blk_lo];
+
+		if (!oracle_defined(&j->oracle, b))
+			*lazy = 1;
+		else if (!ent->fixed)
+			*lazy = 0;
+		ent->after_free = *lazy;
+	}
 	oracle_next(&j->oracle, b, SRC_MAKE(SRC_FILE, ent->slot), &id);
 	stamp_fill(ent->bounce, bs, j->seed, &id);
+	ent->gen = id.gen;
 
 	sqe = io_uring_get_sqe(&p->ring);
 	io_uring_prep_write(sqe, j->scratch.fd, ent->bounce, (unsigned int)bs, off);
 	sqe->flags |= IOSQE_IO_LINK;
 	io_uring_sqe_set_data64(sqe, e | UF_WRITE_BIT);
 	sqe = io_uring_get_sqe(&p->ring);
-	if (c >= 0 && p->chunks[c].registered)
+	if (ent->fixed)
 		io_uring_prep_read_fixed(sqe, j->scratch.fd, region_block(&j->reg, b),
 					 (unsigned int)bs, off, c);
 	else
@@ -324,6 +370,22 @@ static bool want_readback(struct worker *w, struct uf_priv *p, size_t b, int c)
 {
 	return c >= 0 && p->chunks[c].registered && oracle_defined(&w->job->oracle, b) &&
 	       !rng_below(&w->rng, WL_READBACK_EVERY);
+}
+
+/* A CPU store dirties the page: whatever MADV_FREE made lazy is not any more. */
+static void cpu_write(struct worker *w, struct uf_priv *p, size_t b)
+{
+	if (p->lazy)
+		p->lazy[b - w->blk_lo] = 0;
+	job_cpu_write(w, b);
+}
+
+/* A failed read: the block gets a CPU write (job_abort_write), which dirties the page. */
+static void abort_write(struct worker *w, struct uf_priv *p, size_t b)
+{
+	if (p->lazy)
+		p->lazy[b - w->blk_lo] = 0;
+	job_abort_write(w, b);
 }
 
 static void fill_queue(struct worker *w, struct uf_priv *p)
@@ -349,10 +411,90 @@ static void fill_queue(struct worker *w, struct uf_priv *p)
 		if (want_readback(w, p, b, c))
 			submit_readback(w, p, b, c);
 		else if (rng_percent(&w->rng, j->cfg->cpu_share))
-			job_cpu_write(w, b);
+			cpu_write(w, p, b);
 		else
 			submit_pair(w, p, b, c);
 	}
+}
+
+static void mark_unsettled(struct worker *w, struct uf_priv *p, const struct uf_entry *ent)
+{
+	uint64_t *g = &p->rf_gen[ent->block - w->blk_lo];
+
+	if (!*g)
+		p->chunks[ent->chunk].unsettled++;
+	*g = ent->gen << 1 | ent->after_free;
+}
+
+/* A CPU store of what is there: the PTE (or PMD) becomes dirty, the content stays. */
+static void dirty_block(struct job *j, size_t b)
+{
+	size_t ps = job_page_size(), bs = j->reg.block_size;
+	volatile uint8_t *q = region_block(&j->reg, b);
+
+	for (size_t off = 0; off < bs; off += ps)
+		q[off] = q[off];
+}
+
+/*
+ * How the page of @b is held as its pin goes: clean in the swap cache, or
+ * clean and lazy-free (!swapbacked, or MADV_FREE'd before the read went
+ * in: the per-CPU batch that clears swapbacked may not have drained yet,
+ * and neither MADV_FREE's clean PTE nor the folio was dirtied since).
+ */
+static unsigned int clean_page_how(struct job *j, size_t b, bool after_free)
+{
+	uint64_t f;
+
+	if (page_kpageflags(region_block(&j->reg, b), &f) || (f & (1ull << KPF_DIRTY)))
+		return UNPIN_NONE;
+	if (f & (1ull << KPF_SWAPCACHE))
+		return UNPIN_CLEAN_SWAPCACHE;
+	if ((f & (1ull << KPF_ANON)) && (after_free || !(f & (1ull << KPF_SWAPBACKED))))
+		return UNPIN_CLEAN_LAZYFREE;
+	return UNPIN_NONE;
+}
+
+/*
+ * Before chunk @c is unregistered, each block a READ_FIXED wrote is
+ * dirtied (the fix, emulated) or, with --known-bugs=reproduce, its page
+ * state noted.  A block someone else holds now (the scrubber, a fault) is
+ * done at a later call.  True once none is left.
+ */
+static bool settle_chunk(struct worker *w, struct uf_priv *p, unsigned int c)
+{
+	struct job *j = w->job;
+	size_t lo = w->blk_lo + c * p->chunk_blocks, hi = lo + p->chunk_blocks;
+
+	if (hi > w->blk_hi)
+		hi = w->blk_hi;
+	for (size_t b = lo; b < hi && p->chunks[c].unsettled; b++) {
+		uint64_t *g = &p->rf_gen[b - w->blk_lo];
+		struct stamp_id want;
+
+		if (!*g || !oracle_claim(&j->oracle, b, BLK_BUSY))
+			continue;
+		oracle_expect(&j->oracle, b, &want);
+		if (!j->reproduce_known_bugs) {
+			/* Undefined (MADV_FREE'd since): nothing to keep, and dirtying would undo it. */
+			if (oracle_defined(&j->oracle, b)) {
+				dirty_block(j, b);
+				p->lazy[b - w->blk_lo] = 0;
+				ev_add(p->ev_dirtied, 1);
+			}
+		} else if (j->unpin_note) {
+			uint64_t gen = *g >> 1;
+			unsigned int how = want.gen == gen ? clean_page_how(j, b, *g & 1) : UNPIN_NONE;
+
+			atomic_store(&j->unpin_note[b], how ? UNPIN_NOTE(gen, how) : 0);
+			if (how)
+				ev_add(p->ev_noted, 1);
+		}
+		oracle_release(&j->oracle, b, false);
+		*g = 0;
+		p->chunks[c].unsettled--;
+	}
+	return !p->chunks[c].unsettled;
 }
 
 static void complete(struct worker *w, struct uf_priv *p, struct io_uring_cqe *cqe)
@@ -372,10 +514,10 @@ static void complete(struct worker *w, struct uf_priv *p, struct io_uring_cqe *c
 	if (ent->readback)
 		workload_pin_readback(w, ent->block, ent->slot, ent->bounce, ent->res,
 				      p->ev_readbacks);
-	else if (ent->ok)
-		job_finish_write(w->job, ent->block, true);
-	else
-		job_abort_write(w, ent->block);
+	else if (!ent->ok)
+		abort_write(w, p, ent->block);
+	else if (job_finish_write(w->job, ent->block, true) && ent->fixed)
+		mark_unsettled(w, p, ent);
 	p->slot_busy[ent->slot - w->slot_lo] = 0;
 	p->free_ents[p->nfree++] = (unsigned int)(ent - p->ents);
 }
@@ -408,7 +550,7 @@ static int churn(struct worker *w, struct uf_priv *p)
 	if (!target)
 		target = 1;
 	if (p->drain >= 0) {
-		if (p->chunks[p->drain].inflight)
+		if (p->chunks[p->drain].inflight || !settle_chunk(w, p, (unsigned int)p->drain))
 			return 0;
 		p->chunks[p->drain].draining = false;
 		c = (unsigned int)p->drain;
@@ -464,6 +606,10 @@ static void uf_exit(struct worker *w)
 		reap(w, p, 100);
 		waited += 100;
 	}
+	/* Closing the ring unregisters every chunk: settle them first, as churn() does. */
+	for (unsigned int c = 0; p->fixed && !p->inflight && c < p->nchunks; c++)
+		if (p->chunks[c].registered)
+			settle_chunk(w, p, c);
 	if (p->inflight) {
 		/* The kernel may still write the bounce buffers: leave them be. */
 		snprintf(w->errmsg, sizeof(w->errmsg),
@@ -478,6 +624,8 @@ static void uf_exit(struct worker *w)
 	free(p->ents);
 	free(p->free_ents);
 	free(p->chunks);
+	free(p->rf_gen);
+	free(p->lazy);
 	free(p->slot_busy);
 	free(p);
 	w->priv = NULL;
