@@ -11,8 +11,9 @@ DEFAULT_PROFILE=$ROOT/configs/smoke.ini
 PACKAGES=(cmake gcc make pkg-config liburing-dev libnuma-dev libhugetlbfs-dev libxxhash-dev
 	  libjson-c-dev libinih-dev procps)
 # A kernel under test in a guest (--kernel, and its test): qemu, a static busybox, cpio, the
-# tools that unpack Debian's kernel modules.
-VM_PACKAGES=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils zstd kmod)
+# tools that unpack Debian's kernel modules, and what building a kernel needs (--kernel build).
+VM_PACKAGES=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils zstd kmod
+	     flex bison bc libelf-dev libssl-dev)
 THP=/sys/kernel/mm/transparent_hugepage/enabled
 
 RESTORE=()	# commands, run last-first by restore()
@@ -34,11 +35,14 @@ Usage: ./run.sh [PROFILE] [pinstress run options...]   build, prepare, run PROFI
                                                        (default configs/smoke.ini)
        ./run.sh build                                  install build deps (root), build
        ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE "long|matrix-open")
-       ./run.sh --kernel IMAGE|debian [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
-                [--accel auto|kvm|tcg] [--timeout S] [--out DIR] [PROFILE] [options]
+       ./run.sh --kernel IMAGE|debian|build[=SRC] [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
+                [--accel auto|kvm|tcg] [--timeout S] [--out DIR] [--strict]
+                [probe | PROFILE] [options]
                                                        boot IMAGE in a qemu guest with N NUMA
                                                        nodes (default configs/numa.ini, 2 nodes)
-                                                       and run PROFILE there; exit 4: the guest
+                                                       and run PROFILE there (or 'pinstress
+                                                       probe'); what that kernel lacks is not
+                                                       run unless --strict; exit 4: the guest
                                                        panicked, 5: it hung or never reported
        ./run.sh prepare-check                          prepare, show the result, restore
        ./run.sh -h|--help

@@ -42,9 +42,15 @@ static int mthp_sizes(unsigned long *kb, int max)
 static const char *mthp_probe(void)
 {
 	unsigned long kb[MTHP_MAX_SIZES];
+	char mode[32];
 
 	if (mthp_sizes(kb, MTHP_MAX_SIZES) < 2)
-		return "fewer than 2 sub-PMD mTHP sizes in " MTHP_DIR " (Linux 6.8+)";
+		return "kernel before 6.8 (fewer than 2 sub-PMD mTHP sizes in " MTHP_DIR ")";
+	/* The PMD size inherits the global mode: 'always' fills the region with PMD THPs. */
+	if (!tunable_read_choice(MTHP_DIR "/enabled", mode, sizeof(mode)) &&
+	    !strcmp(mode, "always"))
+		return "THP enabled is 'always', which maps PMD THPs over the whole region: "
+		       "set 'madvise' (run.sh leaves 'always' as it is)";
 	return NULL;
 }
 

@@ -20,7 +20,7 @@ const char *backing_thp_probe(void)
 	FILE *f = fopen(THP_ENABLED, "re");
 
 	if (!f)
-		return "no " THP_ENABLED " (kernel without CONFIG_TRANSPARENT_HUGEPAGE)";
+		return "kernel without CONFIG_TRANSPARENT_HUGEPAGE (no " THP_ENABLED ")";
 	if (!fgets(buf, sizeof(buf), f))
 		buf[0] = 0;
 	fclose(f);

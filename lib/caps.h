@@ -8,7 +8,9 @@
 #ifndef PINSTRESS_CAPS_H
 #define PINSTRESS_CAPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 enum mem_caps {
 	MC_PRIVATE = 1u << 0,	/* MAP_PRIVATE: fork shares copy-on-write */
@@ -22,6 +24,17 @@ enum mem_caps {
 	MC_GIANT = 1u << 8,	/* 1 GiB pages: one page is 262144 4 KiB blocks */
 	MC_NR = 9
 };
+
+/*
+ * A probe() reason about the running kernel itself (built without the
+ * feature, or too old) begins with "kernel ": "kernel without CONFIG_ZSWAP",
+ * "kernel before 6.8: no UFFDIO_MOVE".  Any other reason is about the
+ * machine or its setup (no swap, one NUMA node, no cgroup mounted).
+ */
+static inline bool reason_kernel_lacks(const char *why)
+{
+	return why && !strncmp(why, "kernel ", 7);
+}
 
 /* "swappable memory" for messages; @caps one bit. */
 const char *caps_name(unsigned int cap);

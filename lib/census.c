@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The census walks pagemap in chunks and reads kpageflags for each PFN. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "census.h"
@@ -13,6 +15,38 @@
 #define CHUNK 1024
 
 #define F(bit) (1ULL << (bit))
+
+/*
+ * Is the KSM bit of /proc/kpageflags to be believed?  Debian's 6.12.118
+ * sets it on every anonymous page (stable_page_flags() tests
+ * "mapping & PAGE_MAPPING_KSM", which the anon bit alone satisfies).  A
+ * fresh private page of our own is never a KSM page: if it says KSM, the
+ * bit is noise, and a KSM page is told by being mapped more than once
+ * (/proc/kpagecount) instead.
+ */
+static bool ksm_bit_reliable(void)
+{
+	static int reliable = -1;
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t pm, kf = 0;
+	uint8_t *p;
+	int fd;
+
+	if (reliable >= 0)
+		return reliable;
+	p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return true;
+	*(volatile uint8_t *)p = 1;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !pagemap_read(fd, p, 1, &pm) && (pm & PM_PRESENT) &&
+	    !kpageflags_read(pm & PM_PFN_MASK, &kf))
+		reliable = !(kf & F(KPF_KSM));
+	if (fd >= 0)
+		close(fd);
+	munmap(p, ps);
+	return reliable != 0;
+}
 
 static void count_flags(struct census *c, uint64_t kf)
 {
@@ -25,11 +59,13 @@ static void count_flags(struct census *c, uint64_t kf)
 	c->mlocked += !!(kf & F(KPF_MLOCKED));
 	c->dirty += !!(kf & F(KPF_DIRTY));
 	c->zero += !!(kf & F(KPF_ZERO_PAGE));
-	c->lazyfree += (kf & F(KPF_ANON)) && !(kf & F(KPF_SWAPBACKED)) && !(kf & F(KPF_KSM));
+	/* KSM pages are swap-backed: the KSM bit need not be consulted. */
+	c->lazyfree += (kf & F(KPF_ANON)) && !(kf & F(KPF_SWAPBACKED));
 }
 
 struct walk {
 	int kfd;
+	int cfd;		/* /proc/kpagecount when the KSM bit is not reliable, else -1 */
 	uint64_t head_pfn, run;		/* the large folio being followed */
 };
 
@@ -61,6 +97,13 @@ static void walk_page(struct walk *w, struct census *c, uint64_t pm)
 		end_run(w, c);
 		return;
 	}
+	if (w->cfd >= 0 && (kf & F(KPF_KSM))) {
+		uint64_t mapped = 0;
+
+		if (pread(w->cfd, &mapped, sizeof(mapped), (off_t)(pfn * sizeof(mapped))) !=
+		    sizeof(mapped) || mapped < 2)
+			kf &= ~F(KPF_KSM);
+	}
 	count_flags(c, kf);
 	if (kf & F(KPF_COMPOUND_HEAD)) {
 		end_run(w, c);
@@ -86,7 +129,7 @@ int census_take(const void *addr, size_t len, struct census *c)
 {
 	size_t psize = (size_t)sysconf(_SC_PAGESIZE), n = len / psize;
 	uint64_t *pm = malloc(CHUNK * sizeof(*pm));
-	struct walk w = { .kfd = -1 };
+	struct walk w = { .kfd = -1, .cfd = -1 };
 	int pfd, ret = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -98,6 +141,8 @@ int census_take(const void *addr, size_t len, struct census *c)
 		ret = -errno;
 		goto out;
 	}
+	if (!ksm_bit_reliable())
+		w.cfd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
 	c->pages = n;
 	for (size_t i = 0; i < n && !ret; i += CHUNK) {
 		size_t k = n - i < CHUNK ? n - i : CHUNK;
@@ -112,6 +157,8 @@ out:
 		close(pfd);
 	if (w.kfd >= 0)
 		close(w.kfd);
+	if (w.cfd >= 0)
+		close(w.cfd);
 	free(pm);
 	return ret;
 }

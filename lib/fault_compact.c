@@ -77,7 +77,7 @@ struct compact_priv {
 static const char *compact_probe(void)
 {
 	if (access(COMPACT_PATH, W_OK))
-		return "no writable " COMPACT_PATH " (kernel without CONFIG_COMPACTION)";
+		return "kernel without CONFIG_COMPACTION (no writable " COMPACT_PATH ")";
 	return NULL;
 }
 

@@ -43,7 +43,7 @@ static const char *sd_probe(void)
 	range_pages_take(p, 1, 1, &rp);
 	munmap(p, ps);
 	if (!rp.soft_dirty)
-		return "no soft-dirty bit in pagemap (kernel without CONFIG_MEM_SOFT_DIRTY)";
+		return "kernel without CONFIG_MEM_SOFT_DIRTY (no soft-dirty bit in pagemap)";
 	return NULL;
 }
 

@@ -27,6 +27,7 @@
 
 #define SWAPIN_THREADS		3
 #define SWAPIN_MAX_PAGES	64
+#define SWAPIN_TRIES		8	/* ranges tried per injection */
 #define SWAPIN_WAIT_MS		10000	/* a race that takes this long is stuck */
 #define SWAPIN_START_SPIN_MS	100	/* how long a racer waits for the others */
 
@@ -176,26 +177,49 @@ static int run_race(struct swapin_priv *p, uint8_t *addr, size_t n)
 	return ret ? -ETIMEDOUT : 0;
 }
 
+/*
+ * Claim a random range and push it to swap.  Pinned pages do not go (a
+ * uring-fixed job keeps three quarters of its region registered), nor can
+ * a range with a block in flight be claimed: up to SWAPIN_TRIES ranges are
+ * tried.  Returns pages swapped (> 0, the blocks claimed), 0 if no range
+ * would do, or -errno.
+ */
+static long claim_and_swap(struct swapin_priv *p, struct job *j, struct rng *r,
+			   uint8_t **addr, size_t *n, size_t *b0, size_t *b1)
+{
+	size_t ps = p->ctx.psize, npages = j->reg.size / ps;
+
+	for (int tries = 0; tries < SWAPIN_TRIES; tries++) {
+		size_t first;
+		long swapped;
+
+		*n = 1 + rng_below(r, npages < SWAPIN_MAX_PAGES ? npages : SWAPIN_MAX_PAGES);
+		first = rng_below(r, npages - *n + 1);
+		*addr = j->reg.base + first * ps;
+		if (!job_claim_pages(j, first, *n, b0, b1))
+			continue;
+		swapped = pageout_range(&p->ctx, *addr, *n);
+		if (swapped > 0)
+			return swapped;
+		job_release_blocks(j, *b0, *b1, true);
+		if (swapped < 0 && swapped != -EAGAIN)
+			return swapped;
+	}
+	return 0;
+}
+
 static int swapin_inject(struct fault_inst *f, struct rng *r)
 {
 	struct swapin_priv *p = f->priv;
 	struct job *j = f->job;
-	size_t ps = p->ctx.psize, npages = j->reg.size / ps;
-	size_t n = 1 + rng_below(r, npages < SWAPIN_MAX_PAGES ? npages : SWAPIN_MAX_PAGES);
-	size_t first = rng_below(r, npages - n + 1), b0, b1;
-	uint8_t *addr = j->reg.base + first * ps;
-	long swapped, raced = 0;
+	size_t n, b0, b1;
+	uint8_t *addr;
+	long swapped = claim_and_swap(p, j, r, &addr, &n, &b0, &b1), raced = 0;
 	int ret;
 
-	if (!job_claim_pages(j, first, n, &b0, &b1)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
-	swapped = pageout_range(&p->ctx, addr, n);
 	if (swapped <= 0) {
-		job_release_blocks(j, b0, b1, true);
 		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return swapped == -EAGAIN || swapped == 0 ? 0 : (int)swapped;
+		return (int)swapped;
 	}
 	ev_add(p->ev_before, (uint64_t)swapped);
 	ret = run_race(p, addr, n);

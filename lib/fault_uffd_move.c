@@ -99,12 +99,12 @@ static const char *um_probe(void)
 	int fd = uffd_open(0, &feat);
 
 	if (fd == -ENOSYS)
-		return "no userfaultfd (CONFIG_USERFAULTFD off)";
+		return "kernel without CONFIG_USERFAULTFD";
 	if (fd < 0)
 		return "userfaultfd refused (vm.unprivileged_userfaultfd and not root?)";
 	close(fd);
 	if (!(feat & UFFD_FEATURE_MOVE))
-		return "no UFFDIO_MOVE (Linux 6.8+)";
+		return "kernel before 6.8: no UFFDIO_MOVE";
 	return NULL;
 }
 

@@ -339,6 +339,12 @@ static bool has_fault(const struct job_config *c, const char *name)
 	return false;
 }
 
+/* --kernel-lacks=not-run: what the kernel under test lacks is listed, not fatal. */
+static bool kernel_lacks_not_run(const struct run_ctx *run, const char *why)
+{
+	return reason_kernel_lacks(why) && !strcmp(run->rc->kernel_lacks, "not-run");
+}
+
 /* Job @c as it can run here: unavailable faults dropped or the job refused. */
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len)
 {
@@ -351,6 +357,12 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 	no = wl->probe ? wl->probe() : NULL;
 	if (!no && bk->probe)
 		no = bk->probe();
+	if (no && kernel_lacks_not_run(run, no)) {
+		not_run(run, "%s/%s (job %s): %s", c->workload, c->backing, c->name, no);
+		fprintf(stderr, "pinstress: job %s not run: %s/%s: %s\n", c->name, c->workload,
+			c->backing, no);
+		return PLAN_NOT_RUN;
+	}
 	if (no) {
 		snprintf(why, len, "job %s: %s/%s unavailable: %s", c->name, c->workload,
 			 c->backing, no);
@@ -383,6 +395,13 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 					  sizeof(buf));
 		if (!no) {
 			j->faults[j->nfaults++].ops = f;
+			continue;
+		}
+		if (kernel_lacks_not_run(run, no)) {
+			not_run(run, "%s/%s/%s (job %s): %s", c->workload, c->backing, f->name,
+				c->name, no);
+			fprintf(stderr, "pinstress: job %s: fault %s not run: %s\n", c->name, f->name,
+				no);
 			continue;
 		}
 		if (!run->rc->allow_missing) {

@@ -15,7 +15,11 @@ int plan_expand(struct run_ctx *run, char *err, size_t len);
 /* Order the jobs into contiguous rounds (job_config.round); 0 or -ENOMEM. */
 int plan_rounds(struct run_config *rc);
 bool plan_needs_scratch(const struct run_config *rc);
-/* -ENOTSUP with @why when the job cannot run here as asked. */
+/*
+ * -ENOTSUP with @why when the job cannot run here as asked; PLAN_NOT_RUN
+ * when the kernel lacks it and --kernel-lacks=not-run listed it instead.
+ */
+#define PLAN_NOT_RUN	1
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len);
 
 #endif

@@ -4,7 +4,10 @@
 # A kernel under test in a throw-away guest: Debian's kernel boots under
 # qemu with 2 NUMA nodes and runs configs/numa.ini for a short while; the
 # report that comes back must pass, see 2 nodes, and every job must have
-# really moved pages between them (pages_migrated > 0).  Then a guest
+# really moved pages between them (pages_migrated > 0).  Then the default
+# profile (smoke.ini) in the same kind of guest: pass, the reclaim fault
+# really reclaimed (its memory cgroup exists there), and whatever was not
+# run was not run because that kernel lacks it.  Then a guest
 # whose init cannot run must be reported as a panic (exit 4), with its
 # console.
 set -u
@@ -31,6 +34,35 @@ for i in 0 1 2 3; do
 done
 [ -s "$tmp/guest-dmesg.txt" ] && pass "guest kernel log brought back" || fail "no guest kernel log"
 [ -s "$tmp/guest-console.log" ] && pass "guest console brought back" || fail "no guest console"
+
+# The default profile runs in a guest of an older kernel: the reclaim fault gets its
+# memory cgroup (the guest mounts cgroup v2), and only what that kernel lacks is not run.
+mkdir -p "$tmp/smoke"
+"$VMSH" "$BUILD" --kernel debian --numa 1 --cpus 2 --mem 2G --timeout 900 \
+	"$(dirname "$0")/../configs/smoke.ini" --duration 30s --no-canary --json "$tmp/smoke/out.json" \
+	>"$tmp/slog" 2>&1
+rc=$?
+cat "$tmp/slog"
+[ "$rc" -eq 0 ] && pass "smoke in the guest: exit 0" || fail "smoke in the guest: exit $rc"
+REPORT=$tmp/smoke/out.json
+expect_eq result pass
+[ "$(get result)" = pass ] || echo "invalid: $(get invalid)"
+i=0
+while job=$(get "jobs.$i.name") && [ -n "$job" ] && [ "$job" != null ]; do
+	if [ "$job" = odirect-thp ]; then
+		expect_gt "jobs.$i.evidence.pages_reclaimed" 0
+	fi
+	i=$((i + 1))
+done
+[ "$i" -ge 6 ] && pass "$i smoke jobs ran in the guest" || fail "only $i smoke jobs ran"
+i=0
+while why=$(get "not_run.$i") && [ -n "$why" ] && [ "$why" != null ]; do
+	case ${why#*: } in
+	kernel\ *) pass "not run, the kernel lacks it: $why" ;;
+	*) fail "not run for a reason other than the kernel's: $why" ;;
+	esac
+	i=$((i + 1))
+done
 
 "$VMSH" "$BUILD" --kernel debian --numa 2 --mem 1G --timeout 300 --out "$tmp/panic" \
 	--append "rdinit=/nonexistent init=/nonexistent" >"$tmp/plog" 2>&1

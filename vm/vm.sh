@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# vm.sh BUILD_DIR --kernel IMAGE|debian [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
+# vm.sh BUILD_DIR --kernel IMAGE|debian|build[=SRC] [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
 #       [--accel auto|kvm|tcg] [--timeout SECS] [--out DIR] [--append KERNEL_ARGS]
-#       [PROFILE] [pinstress options]
+#       [--strict] [probe | PROFILE] [pinstress options]
 # Boot a kernel under test in a throw-away qemu guest with N NUMA nodes,
 # run pinstress there, and bring back its report, failure records and the
 # guest's kernel log.  Called by ./run.sh --kernel; see README.
+# What the kernel under test lacks (mTHP before 6.8, a CONFIG_ off) is
+# listed as not run (--kernel-lacks=not-run) unless --strict; what the
+# guest's own setup fails to provide (swap, cgroup, scratch disk) is not
+# excused.  `probe` runs `pinstress probe` there instead of a profile.
 # Exit: pinstress's code from the guest, or 4 the guest panicked, 5 the
 # guest hung or never reported, 3 this script could not set the guest up.
 set -euo pipefail
@@ -25,7 +29,7 @@ say() { echo "vm: $*" >&2; }
 die() { local rc=$1; shift; say "$*"; exit "$rc"; }
 
 KERNEL= MODDIR= NUMA=2 CPUS=2 MEM=4G ACCEL=auto TIMEOUT= OUT= PROFILE=$ROOT/configs/numa.ini APPEND=
-ARGS=()
+ARGS=() CMD=run STRICT=0
 while (($#)); do
 	case $1 in
 	--kernel) KERNEL=${2:?--kernel needs an image}; shift 2 ;;
@@ -38,6 +42,8 @@ while (($#)); do
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
 	--out) OUT=${2:?}; shift 2 ;;
 	--append) APPEND=${2:?--append needs kernel arguments}; shift 2 ;;
+	--strict) STRICT=1; shift ;;
+	probe) CMD=probe; shift ;;
 	*.ini) PROFILE=$1; shift ;;
 	*) ARGS+=("$1"); shift ;;
 	esac
@@ -94,9 +100,21 @@ debian_kernel() {
 	[[ -n $MODDIR ]] || MODDIR=$(ls -d "$dir"/root/lib/modules/* | head -n 1)
 }
 
+# A kernel built for pinstress (vm/pinstress.config), cached; everything it needs is built in.
+built_kernel() {
+	local src=${KERNEL#build} image
+	src=${src#=}
+	image=$("$ROOT/vm/kernel-build.sh" ${src:+"$src"} | tail -n 1) || die 3 "--kernel build failed"
+	KERNEL=$image
+	MODDIR=
+	NO_MODULES=1
+}
+
+NO_MODULES=0
 [[ $KERNEL == debian ]] && debian_kernel
+[[ $KERNEL == build || $KERNEL == build=* ]] && built_kernel
 [[ -f $KERNEL ]] || die 3 "kernel image $KERNEL not found"
-if [[ -z $MODDIR ]]; then
+if [[ -z $MODDIR ]] && ((!NO_MODULES)); then
 	# An unpacked package or a kernel tree: modules beside the image, if any.
 	for d in "$(dirname "$KERNEL")"/../lib/modules/*; do [[ -d $d ]] && MODDIR=$d && break; done
 fi
@@ -111,12 +129,17 @@ ldd "$BUSYBOX" >/dev/null 2>&1 && die 3 "$BUSYBOX is not static (package busybox
 cp "$BUSYBOX" "$IR/bin/busybox"
 install -m 755 "$ROOT/vm/init.sh" "$IR/init"
 cp "$PROG" "$IR/pinstress/bin/pinstress"
-# pinstress and the shared libraries it links, at their own paths.
-ldd "$PROG" | grep -o '/[^ ]*' | while read -r lib; do
-	mkdir -p "$IR$(dirname "$lib")"
-	cp -L "$lib" "$IR$lib"
-done
+# The known-bug probes, beside pinstress as in the build directory.
+cp -r "$BUILD/probes" "$IR/pinstress/bin/probes"
+# pinstress, the probes and the shared libraries they link, at their own paths.
+for exe in "$PROG" "$BUILD"/probes/*; do ldd "$exe" 2>/dev/null; done | grep -o '/[^ ]*' | sort -u |
+	while read -r lib; do
+		mkdir -p "$IR$(dirname "$lib")"
+		cp -L "$lib" "$IR$lib"
+	done
 cp "$PROFILE" "$IR/pinstress/profile.ini"
+echo "$CMD" >"$IR/pinstress/cmd"
+((STRICT)) || [[ $CMD == probe ]] || ARGS=(--kernel-lacks=not-run "${ARGS[@]+"${ARGS[@]}"}")
 printf '%s\n' "${ARGS[@]+"${ARGS[@]}"}" >"$IR/pinstress/args"
 
 # modules.dep lines: "kernel/fs/ext4/ext4.ko.xz: kernel/fs/jbd2/jbd2.ko.xz ..."; deps first.
