@@ -9,6 +9,8 @@
 
 extern const struct fault_ops fault_collapse;
 extern const struct fault_ops fault_compact;
+extern const struct fault_ops fault_device_exclusive;
+extern const struct fault_ops fault_device_migrate;
 extern const struct fault_ops fault_fork;
 extern const struct fault_ops fault_ksm;
 extern const struct fault_ops fault_madv_free;
@@ -27,6 +29,8 @@ extern const struct fault_ops fault_zswap;
 const struct fault_ops *const fault_table[] = {
 	&fault_collapse,
 	&fault_compact,
+	&fault_device_exclusive,
+	&fault_device_migrate,
 	&fault_fork,
 	&fault_ksm,
 	&fault_madv_free,

@@ -3,8 +3,9 @@
 # list_covered.sh PINSTRESS "WORKLOADS" "BACKINGS" "FAULTS": every workload,
 # backing and fault that `pinstress list` shows has its integration test
 # (the lists come from tests/CMakeLists.txt), and nothing tested is unlisted.
-# And everything is available here but what this machine truly lacks: only
-# migrate on a single NUMA node.  Anything else unavailable is a defect.
+# And everything is available here but what this machine truly lacks:
+# migrate on a single NUMA node, and what /proc/config.gz shows the running
+# kernel was built without.  Anything else unavailable is a defect.
 set -u
 PS=$1
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +26,9 @@ while read -r kind name here why; do
 	cfg=$(expr "$why" : '.*kernel without \(CONFIG_[A-Z0-9_]*\)')
 	if [ "$name" = migrate ] && [ "$nodes" -le 1 ] && [[ $why == *"1 NUMA node"* ]]; then
 		pass "$kind $name unavailable, as it must be here: $why"
-	elif [ -n "$cfg" ] && zcat /proc/config.gz 2>/dev/null | grep -qx "# $cfg is not set"; then
+	elif [ -n "$cfg" ] && [ -r /proc/config.gz ] &&
+		! zcat /proc/config.gz | grep -Eq "^$cfg=(y|m)$"; then
+		# "# CONFIG_X is not set", or no line at all when a dependency is off.
 		pass "$kind $name unavailable: the running kernel has no $cfg (/proc/config.gz)"
 	else
 		fail "$kind $name unavailable: $why"

@@ -8,6 +8,7 @@
 #include "workload.h"
 
 extern const struct workload_ops workload_cpu;
+extern const struct workload_ops workload_gup_ro;
 extern const struct workload_ops workload_odirect;
 extern const struct workload_ops workload_procmem;
 extern const struct workload_ops workload_pvm;
@@ -17,6 +18,7 @@ extern const struct workload_ops workload_vmsplice;
 
 const struct workload_ops *const workload_table[] = {
 	&workload_cpu,
+	&workload_gup_ro,
 	&workload_odirect,
 	&workload_procmem,
 	&workload_pvm,
