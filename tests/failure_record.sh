@@ -35,7 +35,9 @@ duration = 4s
 workload = odirect
 backing = anon
 faults = pageout
-size = 16M
+; small enough that every block is written many times before the plant at ~1 s,
+; so the planted block's own writes are among its events
+size = 2M
 threads = 2
 INI
 "$PS" run -c "$tmp/p.ini" --json "$tmp/run.json" --scratch "$(scratch_dir)" --no-canary \
