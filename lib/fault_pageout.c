@@ -35,8 +35,7 @@ long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, si
 	long swapped = 0;
 
 	for (size_t i = 0; i < n; i++)
-		swapped += (before[i] & PM_PRESENT) && (after[i] & PM_SWAP) &&
-			   !(after[i] & PM_PRESENT);
+		swapped += pagemap_swapped_out(before[i], after[i]);
 	return swapped;
 }
 
@@ -70,31 +69,55 @@ int swap_look_before(struct swap_look *s, uint8_t *addr, size_t n, uint64_t *bef
 	int ret = pagemap_read(s->pagemap_fd, addr, n, before);
 
 	s->smaps_swap = 0;
+	s->smaps_counted = 0;
 	if (!ret && s->shared)
 		ret = smaps_sum(addr, n * job_page_size(), "Swap", &s->smaps_swap);
 	return ret;
 }
 
-long swap_look_after(struct swap_look *s, uint8_t *addr, size_t n, const uint64_t *before,
-		     uint64_t *after)
+/* @counted: NULL, or @before, whose entries counted now are cleared. */
+static long swap_look(struct swap_look *s, uint8_t *addr, size_t n, const uint64_t *before,
+		      uint64_t *after, uint64_t *counted)
 {
 	size_t ps = job_page_size();
 	uint64_t swap = 0;
-	long got;
+	long got = 0;
 	int ret = pagemap_read(s->pagemap_fd, addr, n, after);
 
 	if (ret)
 		return ret;
-	got = pagemap_count_swapped_out(before, after, n);
+	for (size_t i = 0; i < n; i++) {
+		if (!pagemap_swapped_out(before[i], after[i]))
+			continue;
+		if (counted)
+			counted[i] = 0;
+		got++;
+	}
 	/* Growth of smaps Swap: a lower bound while workers fault pages back. */
-	if (s->shared && !got && !smaps_sum(addr, n * ps, "Swap", &swap) && swap > s->smaps_swap)
-		got = (long)((swap - s->smaps_swap) / ps);
+	if (s->shared && !got && !smaps_sum(addr, n * ps, "Swap", &swap) &&
+	    swap > s->smaps_swap + s->smaps_counted) {
+		got = (long)((swap - s->smaps_swap - s->smaps_counted) / ps);
+		if (counted)
+			s->smaps_counted += (uint64_t)got * ps;
+	}
 	return got;
+}
+
+long swap_look_after(struct swap_look *s, uint8_t *addr, size_t n, const uint64_t *before,
+		     uint64_t *after)
+{
+	return swap_look(s, addr, n, before, after, NULL);
+}
+
+long swap_look_again(struct swap_look *s, uint8_t *addr, size_t n, uint64_t *before,
+		     uint64_t *after)
+{
+	return swap_look(s, addr, n, before, after, before);
 }
 
 long pageout_range(struct pageout_ctx *p, uint8_t *addr, size_t n)
 {
-	struct swap_look s = { p->pagemap_fd, p->shared, 0 };
+	struct swap_look s = { .pagemap_fd = p->pagemap_fd, .shared = p->shared };
 	int ret = swap_look_before(&s, addr, n, p->before);
 
 	if (ret)

@@ -230,8 +230,8 @@ static int swapin_inject(struct fault_inst *f, struct rng *r)
 	ret = pagemap_read(p->ctx.pagemap_fd, addr, n, p->now);
 	if (!ret) {
 		for (size_t i = 0; i < n; i++)
-			raced += (p->ctx.before[i] & PM_PRESENT) && (p->ctx.after[i] & PM_SWAP) &&
-				 !(p->ctx.after[i] & PM_PRESENT) && (p->now[i] & PM_PRESENT);
+			raced += pagemap_swapped_out(p->ctx.before[i], p->ctx.after[i]) &&
+				 (p->now[i] & PM_PRESENT);
 	}
 	job_release_blocks(j, b0, b1, true);
 	if (ret)

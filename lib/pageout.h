@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "job.h"
+#include "pagemap.h"
 
 #define PAGEOUT_MAX_PAGES 512
 
@@ -47,17 +48,30 @@ long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r);
  * reclaim): look before, act, then count the pages of [addr, n pages)
  * that went from resident to swapped.  @shared: shmem/memfd, whose swap
  * shows in smaps, not in pagemap.  @before/@after hold n entries.
+ *
+ * swap_look_again() is for an act done in steps, with a look after each:
+ * it counts each page once (it clears the page's entry in @before), so a
+ * page swapped out by an early step and faulted back before the last one
+ * still counts.
  */
 struct swap_look {
 	int pagemap_fd;
 	bool shared;
-	uint64_t smaps_swap;
+	uint64_t smaps_swap;	/* smaps Swap at the look before */
+	uint64_t smaps_counted;	/* growth of it counted so far */
 };
 int swap_look_before(struct swap_look *s, uint8_t *addr, size_t n, uint64_t *before);
 long swap_look_after(struct swap_look *s, uint8_t *addr, size_t n, const uint64_t *before,
 		     uint64_t *after);
+long swap_look_again(struct swap_look *s, uint8_t *addr, size_t n, uint64_t *before,
+		     uint64_t *after);
 
 /* Entries that were present in @before and are swap entries in @after. */
 long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, size_t n);
+
+static inline bool pagemap_swapped_out(uint64_t before, uint64_t after)
+{
+	return (before & PM_PRESENT) && (after & PM_SWAP) && !(after & PM_PRESENT);
+}
 
 #endif
