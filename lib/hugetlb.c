@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,14 +29,36 @@ static void pool_path(unsigned long page_kb, const char *file, char *buf, size_t
 	snprintf(buf, len, "/sys/kernel/mm/hugepages/hugepages-%lukB/%s", page_kb, file);
 }
 
+/* x86: the CPU's flags line names no 1 GiB page support (pdpe1gb). */
+static bool cpu_lacks_pdpe1gb(void)
+{
+	char line[4096];
+	bool x86 = false, has = false;
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		x86 = true;
+		has = strstr(line, " pdpe1gb") != NULL;
+		break;
+	}
+	fclose(f);
+	return x86 && !has;
+}
+
 const char *hugetlb_probe(unsigned long page_kb)
 {
 	char path[128];
 
 	pool_path(page_kb, "nr_hugepages", path, sizeof(path));
+	if (access(path, F_OK) && page_kb == HUGETLB_2M_KB)
+		return "no 2 MiB hugetlb pool (CONFIG_HUGETLBFS?)";
 	if (access(path, F_OK))
-		return page_kb == HUGETLB_2M_KB ? "no 2 MiB hugetlb pool (CONFIG_HUGETLBFS?)"
-						: "no 1 GiB hugetlb pool on this machine";
+		return cpu_lacks_pdpe1gb() ? "CPU without 1 GiB pages (no pdpe1gb in /proc/cpuinfo)"
+					   : "no 1 GiB hugetlb pool on this machine";
 	if (access(path, W_OK))
 		return "cannot write nr_hugepages (not root?)";
 	return NULL;

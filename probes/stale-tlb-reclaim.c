@@ -39,6 +39,7 @@
 #define TRIAL_LIMIT_S	20
 #define BOUND_S		40
 #define HEAL_BOUND_US	200000
+#define WRITER_START_NS	1000000000ull
 
 static size_t ps;
 static uint8_t *range;
@@ -46,7 +47,8 @@ static int memfd = -1;
 
 /* The trial in progress, between the reclaiming thread (CPU 0) and the writer (CPU 1). */
 static struct {
-	_Atomic int phase;		/* 0 idle, 1 writer ready, 2 reclaim started, 3 writer done */
+	/* 0 idle, 1 trial asked, 4 writer started, 2 reclaim started, 3 writer done */
+	_Atomic int phase;
 	_Atomic bool quit;
 	uint64_t old_val, new_val;
 	/* the writer's verdict */
@@ -124,6 +126,7 @@ static void *writer(void *arg)
 			;
 		if (atomic_load(&t.quit))
 			break;
+		atomic_store(&t.phase, 4);
 		writer_trial();
 		atomic_store(&t.phase, 3);
 	}
@@ -183,6 +186,7 @@ struct tally {
 static void one_trial(unsigned int n, struct tally *s)
 {
 	int ret = prepare_trial(n);
+	uint64_t deadline;
 
 	if (ret == -EAGAIN)
 		return;
@@ -191,6 +195,15 @@ static void one_trial(unsigned int n, struct tally *s)
 	t.wrote = t.stale = t.pt_new = false;
 	t.heal_us = 0;
 	atomic_store(&t.phase, 1);
+	/*
+	 * Wait for the writer to take the trial: on a busy CPU 1 it missed a
+	 * 200 us window, and both threads then waited for each other until the
+	 * probe's bound.
+	 */
+	deadline = probe_now_ns() + WRITER_START_NS;
+	while (atomic_load(&t.phase) != 4)
+		if (probe_now_ns() > deadline)
+			probe_exit(PROBE_ERROR, "the writer thread did not start on CPU 1 within 1 s");
 	/* Let the writer load P on CPU 1 before reclaim starts. */
 	usleep(200);
 	atomic_store(&t.phase, 2);
