@@ -125,8 +125,18 @@ int hugetlb_check_region(struct job *j, unsigned long page_kb, char *why, size_t
 
 unsigned long hugetlb_private_copies(const struct job *j)
 {
-	/* Each kind of fork child adds its copy and the parent's COW copy. */
-	return 2 + 2 * (unsigned long)job_fork_kinds(j);
+	unsigned int kinds = job_fork_kinds(j);
+
+	/*
+	 * Each kind of fork child that holds the region adds its copy and the
+	 * parent's COW copy.  Those are the children of every job of the
+	 * round that forks: six fork jobs at once in the matrix emptied a
+	 * pool sized for a job's own children, and the kernel killed children
+	 * ("killed due to inadequate hugepage pool").
+	 */
+	if (kinds && j->round_fork_kinds > kinds)
+		kinds = j->round_fork_kinds;
+	return 2 + 2 * (unsigned long)kinds;
 }
 
 unsigned long hugetlb_free_pages(unsigned long page_kb)

@@ -30,8 +30,9 @@ int hugetlb_reserve(unsigned long page_kb, unsigned long need, unsigned long wan
 /*
  * How many pages a private hugetlb mapping may need per page of the region:
  * the page itself and one spare, and for each kind of fork child that can
- * live (the fork fault's, a WL_FORKS workload's) one COW copy for the
- * parent's writes and one for the child's (mm/hugetlb.c
+ * live (the fork fault's, a WL_FORKS workload's, of every job of the round
+ * when this job forks too) one COW copy for the parent's writes and one
+ * for the child's (mm/hugetlb.c
  * hugetlb_wp(): with the pool empty the child is killed, or the parent's
  * page taken from it).
  */

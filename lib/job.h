@@ -130,6 +130,12 @@ struct job {
 	uint32_t region_id;
 	uint64_t seed;
 	const struct workload_ops *wl;
+	/*
+	 * Kinds of fork child (job_fork_kinds()) of every job of its round: a
+	 * job that forks keeps its region in all their children, not only in
+	 * its own.
+	 */
+	unsigned int round_fork_kinds;
 	const struct backing_ops *backing;
 	struct region reg;
 	struct oracle oracle;

@@ -148,6 +148,17 @@ void job_measure(struct job *j, bool end)
 		backing_census_evidence(j, end);
 }
 
+/* The fork kinds of every job of @cfg's round (their children hold each other's regions). */
+static unsigned int round_fork_kinds(const struct run_config *rc, const struct job_config *cfg)
+{
+	unsigned int kinds = 0;
+
+	for (unsigned int i = 0; i < rc->njobs; i++)
+		if (rc->jobs[i].round == cfg->round)
+			kinds += cfg_fork_kinds(&rc->jobs[i]);
+	return kinds;
+}
+
 int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	      const struct job_config *cfg, char *why, size_t len)
 {
@@ -159,6 +170,7 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	j->scratch.fd = -1;
 	j->scratch_dir = run->rc->scratch;
 	j->wl = workload_find(cfg->workload);
+	j->round_fork_kinds = round_fork_kinds(run->rc, cfg);
 	j->backing = backing_find(cfg->backing);
 	j->caps = caps_effective(j->backing->caps, cfg->mlock);
 	evidence_init(&j->ev);
