@@ -26,6 +26,17 @@ enum mem_caps {
 };
 
 /*
+ * What a workload does, which a fault may refuse to act under (its
+ * refuses_wl) and lib/ reads from the job (wl_flags).
+ */
+enum workload_flags {
+	WL_NEEDS_SCRATCH = 1 << 0,	/* reads from an O_DIRECT scratch file */
+	WL_NEEDS_IOURING = 1 << 1,
+	WL_PINS_LONGTERM = 1 << 2,	/* keeps the region pinned (FOLL_LONGTERM) */
+	WL_FORKS = 1 << 3,		/* forks children that COW-share the region */
+};
+
+/*
  * A probe() reason about the running kernel itself (built without the
  * feature, or too old) begins with "kernel ": "kernel without CONFIG_ZSWAP",
  * "kernel before 6.8: no UFFDIO_MOVE".  Any other reason is about the
@@ -38,17 +49,6 @@ static inline bool reason_kernel_lacks(const char *why)
 
 /* "swappable memory" for messages; @caps one bit. */
 const char *caps_name(unsigned int cap);
-
-struct workload_ops;
-struct backing_ops;
-struct fault_ops;
-
-/*
- * NULL if workload @wl on backing @bk (with the effective @caps) under
- * fault @f (may be NULL) makes sense, else why not, written into @buf.
- */
-const char *compat_check(const struct workload_ops *wl, const struct backing_ops *bk,
-			 unsigned int caps, const struct fault_ops *f, char *buf, size_t len);
 
 /* A backing's caps once the mlock modifier is applied. */
 unsigned int caps_effective(unsigned int caps, int mlock);

@@ -27,7 +27,7 @@ static void child_pause(int pidfd)
 }
 
 /* Exit code or 128 + signal once @pid is reaped, -ETIMEDOUT at @deadline, or -errno. */
-static int reap_by(pid_t pid, int pidfd, uint64_t deadline, const struct run_ctx *run)
+static int reap_by(pid_t pid, int pidfd, uint64_t deadline, const struct run_state *run)
 {
 	int status;
 
@@ -58,7 +58,7 @@ int child_kill(pid_t pid, uint64_t timeout_ms)
 	return ret == -ETIMEDOUT ? ret : 0;
 }
 
-int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run)
+int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_state *run)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int ret = reap_by(pid, pidfd, clock_ms() + timeout_ms, run);

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 struct job;
-struct run_ctx;
+struct run_state;
 
 /*
  * Wait for @pid up to @timeout_ms, then SIGKILL and reap it.  Returns its
@@ -16,7 +16,7 @@ struct run_ctx;
  * corruption) the child is killed at once and -EINTR returned: not a
  * failure of the child, nothing to count.
  */
-int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_ctx *run);
+int child_wait(pid_t pid, uint64_t timeout_ms, const struct run_state *run);
 
 /* child_wait() for a child of job @j, with its fork and its reap in the job's event ring. */
 int job_child_wait(struct job *j, pid_t pid, uint64_t timeout_ms);

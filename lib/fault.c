@@ -118,3 +118,12 @@ void *fault_thread(void *arg)
 	}
 	return NULL;
 }
+
+unsigned int job_fork_kinds(const struct job *j)
+{
+	unsigned int kinds = !!(j->wl_flags & WL_FORKS);
+
+	for (unsigned int i = 0; i < j->nfaults; i++)
+		kinds += j->faults[i].ops->forks;
+	return kinds;
+}

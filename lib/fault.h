@@ -21,6 +21,7 @@ struct fault_ops {
 	unsigned int refuses_wl;	/* WL_* flags of workloads it cannot act under, */
 	const char *refuses_wl_why;	/* and why */
 	bool exclusive;			/* inject() holds the maplock for writing */
+	bool forks;			/* inject() forks children that COW-share the region */
 	/* NULL if this machine can provide it, else why not. */
 	const char *(*probe)(void);
 	/* Optional, before the region is mapped (e.g. enter a cgroup). */

@@ -262,6 +262,7 @@ static void fork_teardown(struct fault_inst *f)
 
 const struct fault_ops fault_fork = {
 	.name = "fork",
+	.forks = true,
 	.desc = "fork with writes in flight; child verifies its snapshot and writes its own data",
 	.interval_ms = 100,
 	/* On shared memory the child's writes are the parent's: nothing to tell apart. */

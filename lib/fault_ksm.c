@@ -15,7 +15,6 @@
 #include "clock.h"
 #include "fault.h"
 #include "ksm.h"
-#include "workload.h"
 
 #define KSM_RUN_PAGES	64
 #define KSM_TRIES	8

@@ -40,7 +40,6 @@
 
 #include "caps.h"
 #include "fault.h"
-#include "workload.h"
 #include "pagemap.h"
 
 #ifndef UFFD_USER_MODE_ONLY

@@ -19,10 +19,10 @@
 #include "evring.h"
 #include "oracle.h"
 #include "rng.h"
+#include "run_state.h"
 
 struct job;
 struct worker;
-struct run_ctx;
 
 /* The memory under test. */
 struct region {
@@ -110,26 +110,17 @@ struct worker {
 	struct op_watch watch;		/* one iteration (the maplock wait included) */
 };
 
-enum detected_by {
-	DET_COMPLETION,	/* right after the write that should have put it there */
-	DET_SCRUB,	/* by the scrubber, while the block was idle */
-	DET_CHILD,	/* by a fork child, in its copy */
-	DET_PREWRITE,	/* by a writer, before overwriting the block */
-	DET_FAULT,	/* by a fault, checking the blocks it just moved or raced */
-	DET_READBACK,	/* by reading the block back through its pin */
-	DET_PIPE,	/* by draining a pipe holding references to its pages (vmsplice) */
-};
-
 struct workload_ops;
 struct backing_ops;
 
 struct job {
-	struct run_ctx *run;
+	struct run_state *run;
 	const struct job_config *cfg;
 	unsigned int index;
 	uint32_t region_id;
 	uint64_t seed;
 	const struct workload_ops *wl;
+	unsigned int wl_flags;		/* the workload's WL_* (caps.h), for lib/ */
 	/*
 	 * Kinds of fork child (job_fork_kinds()) of every job of its round: a
 	 * job that forks keeps its region in all their children, not only in
@@ -181,26 +172,6 @@ static inline _Atomic uint64_t *job_ev(struct job *j, const char *name)
 	return evidence_get(&j->ev, name);
 }
 
-/* Provided by stress/: the run's stop flag and error sink. */
-bool run_stopping(const struct run_ctx *run);
-/* The whole run is ending early (a signal, a corruption, a hang): drop work in progress. */
-bool run_aborting(const struct run_ctx *run);
-double run_elapsed(const struct run_ctx *run);
-/* Job @i of the run (every round's jobs), NULL past the last; fork-child safe. */
-const struct job *run_job_at(const struct run_ctx *run, unsigned int i);
-void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *expect,
-			 const struct vfinding *f, enum detected_by by);
-void run_report_child(struct job *j, size_t block, const struct stamp_id *expect,
-		      const struct vfinding *f);
-/*
- * A read through the pin (@f: what it returned, cls VC_PIN_DIVERGENCE)
- * differs from the region, which holds @expect.
- */
-void run_report_divergence(struct job *j, size_t block, const struct stamp_id *expect,
-			   const struct vfinding *f);
-/* Say something worth knowing once (an expected failure, a refused operation). */
-void run_note(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* blockio.c: the shared write/verify steps of every workload. */
 bool job_claim_random(struct worker *w, size_t *block);
 int job_cpu_write(struct worker *w, size_t b);
@@ -223,6 +194,5 @@ size_t job_page_size(void);
  * fault's and a WL_FORKS workload's.
  */
 unsigned int job_fork_kinds(const struct job *j);
-unsigned int cfg_fork_kinds(const struct job_config *c);
 
 #endif

@@ -17,33 +17,11 @@
 #include "known_bugs.h"
 #include "tags.h"
 
-bool run_stopping(const struct run_ctx *run)
+/* Job @i of the run (every round's jobs), NULL past the last; fork-child safe. */
+static const struct job *driver_job_at(const struct run_state *st, unsigned int i)
 {
-	return atomic_load_explicit(&((struct run_ctx *)run)->stop, memory_order_relaxed);
-}
+	const struct run_ctx *run = run_of(st);
 
-bool run_aborting(const struct run_ctx *run)
-{
-	return atomic_load_explicit(&((struct run_ctx *)run)->aborted, memory_order_relaxed);
-}
-
-/* Stop the whole run: this round and every later one. */
-void run_stop(struct run_ctx *run)
-{
-	atomic_store(&run->aborted, true);
-	atomic_store(&run->stop, true);
-}
-
-double run_elapsed(const struct run_ctx *run)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - run->t0.tv_sec) + (now.tv_nsec - run->t0.tv_nsec) / 1e9;
-}
-
-const struct job *run_job_at(const struct run_ctx *run, unsigned int i)
-{
 	return i < run->njobs ? &run->jobs[i] : NULL;
 }
 
@@ -126,7 +104,7 @@ void run_log(struct run_ctx *run, const char *fmt, ...)
 	pthread_mutex_unlock(&run->lock);
 }
 
-void run_note(struct run_ctx *run, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) add_note(struct run_ctx *run, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -135,6 +113,11 @@ void run_note(struct run_ctx *run, const char *fmt, ...)
 	append(run->notes, sizeof(run->notes), fmt, ap);
 	va_end(ap);
 	pthread_mutex_unlock(&run->lock);
+}
+
+static void driver_note(struct run_state *st, const char *msg)
+{
+	add_note(run_of(st), "%s", msg);
 }
 
 bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e)
@@ -262,7 +245,7 @@ static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
 			e->block, detected_by_name(e->by), e->kb->name, e->kb->doc);
 		fprintf(stderr, "pinstress:   probe: %s\n", run->kb[e->kb - known_bugs].evidence);
 		fprintf(stderr, "pinstress:   this failure: %s\n", e->kb_why);
-		run_note(run, "expected failure in job %s (%s): known bug %s: %s", j->cfg->name,
+		add_note(run, "expected failure in job %s (%s): known bug %s: %s", j->cfg->name,
 			 vclass_name(e->cls), e->kb->name, e->kb->title);
 	}
 	return true;
@@ -279,7 +262,7 @@ static uint64_t keep_going(const struct run_config *rc)
 static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		   const struct vfinding *f, enum detected_by by, bool diff)
 {
-	struct run_ctx *run = j->run;
+	struct run_ctx *run = run_of(j->run);
 	size_t bs = j->reg.block_size;
 	struct err_rec e = {
 		.cls = f->cls,
@@ -290,7 +273,7 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 		.found_valid = f->found_valid,
 		.found = f->found,
 		.by = by,
-		.time_s = run_elapsed(run),
+		.time_s = run_elapsed(&run->st),
 		.first_diff = bs,
 		.cpu = f->cls == VC_STALE_TLB ? f->cpu : -1,
 		.stale_us = f->cls == VC_STALE_TLB ? f->stale_us : 0,
@@ -337,27 +320,35 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 	}
 	if (stop) {
 		run->stopped_on_error = true;
-		run_stop(run);
+		run_stop(&run->st);
 	}
 }
 
-void run_report_divergence(struct job *j, size_t block, const struct stamp_id *expect,
-			   const struct vfinding *f)
+static void driver_divergence(struct job *j, size_t block, const struct stamp_id *expect,
+			      const struct vfinding *f)
 {
 	/* The region holds the right bytes: there is no differing byte in it to name. */
 	record(j, block, expect, f, DET_READBACK, false);
 }
 
-void run_report_mismatch(struct job *j, size_t block, const struct stamp_id *expect,
-			 const struct vfinding *f, enum detected_by by)
+static void driver_mismatch(struct job *j, size_t block, const struct stamp_id *expect,
+			    const struct vfinding *f, enum detected_by by)
 {
 	/* A pipe's copy is not the region's block: no byte offset to name in it. */
 	record(j, block, expect, f, by, by != DET_PIPE);
 }
 
 /* The child's copy of the block is gone: no byte diff, only the classes. */
-void run_report_child(struct job *j, size_t block, const struct stamp_id *expect,
-		      const struct vfinding *f)
+static void driver_child(struct job *j, size_t block, const struct stamp_id *expect,
+			 const struct vfinding *f)
 {
 	record(j, block, expect, f, DET_CHILD, false);
 }
+
+const struct run_hooks run_hooks_driver = {
+	.mismatch = driver_mismatch,
+	.child = driver_child,
+	.divergence = driver_divergence,
+	.note = driver_note,
+	.job_at = driver_job_at,
+};

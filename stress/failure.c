@@ -192,7 +192,7 @@ static json_object *events_json(const struct run_ctx *run, const struct err_rec 
 	const struct job *j = &run->jobs[e->job];
 	const struct failure *fl = e->fail;
 	json_object *a = json_object_new_array();
-	uint64_t t0 = (uint64_t)run->t0.tv_sec * 1000000000ull + (uint64_t)run->t0.tv_nsec;
+	uint64_t t0 = (uint64_t)run->st.t0.tv_sec * 1000000000ull + (uint64_t)run->st.t0.tv_nsec;
 
 	for (size_t i = 0; i < fl->nev; i++) {
 		const struct event *ev = &fl->ev[i];

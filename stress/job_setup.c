@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 
 #include "backing.h"
+#include "compat.h"
 #include "fault.h"
 #include "job_setup.h"
 #include "scratch.h"
@@ -162,7 +163,7 @@ static unsigned int round_fork_kinds(const struct run_config *rc, const struct j
 int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	      const struct job_config *cfg, char *why, size_t len)
 {
-	j->run = run;
+	j->run = &run->st;
 	j->cfg = cfg;
 	j->index = index;
 	j->region_id = index + 1;
@@ -170,6 +171,7 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	j->scratch.fd = -1;
 	j->scratch_dir = run->rc->scratch;
 	j->wl = workload_find(cfg->workload);
+	j->wl_flags = j->wl->flags;
 	j->round_fork_kinds = round_fork_kinds(run->rc, cfg);
 	j->backing = backing_find(cfg->backing);
 	j->caps = caps_effective(j->backing->caps, cfg->mlock);
@@ -239,7 +241,7 @@ static void *worker_main(void *arg)
 	}
 	while (!run_stopping(j->run)) {
 		op_begin(&w->watch);
-		if (!j->index && !w->id && atomic_load(&j->run->plant.hang_now))
+		if (!j->index && !w->id && atomic_load(&run_of(j->run)->plant.hang_now))
 			plant_hang();
 		pthread_rwlock_rdlock(&j->maplock);
 		ret = j->wl->run_iter(w);

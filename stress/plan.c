@@ -13,6 +13,7 @@
 
 #include "backing.h"
 #include "caps.h"
+#include "compat.h"
 #include "fault.h"
 #include "plan.h"
 #include "scratch.h"

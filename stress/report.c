@@ -60,7 +60,7 @@ static void faults_str(const struct job *j, char *buf, size_t len)
 
 void report_progress(const struct run_ctx *run, FILE *f, bool tty)
 {
-	double t = run_elapsed(run);
+	double t = run_elapsed(&run->st);
 	uint64_t ops = 0, ver = 0, sw = 0, kids = 0;
 
 	for (unsigned int i = 0; i < run->njobs; i++) {

@@ -68,7 +68,7 @@ static void plant_now(struct run_ctx *run)
 		evring_block(&j->evr, EVK_PLANT, b, 0, (uint64_t)run->plant.cls);
 		pthread_mutex_lock(&run->lock);
 		run->plant.block = b;
-		run->plant.at_s = run_elapsed(run);
+		run->plant.at_s = run_elapsed(&run->st);
 		run->plant.done = true;
 		pthread_mutex_unlock(&run->lock);
 		/* The oracle still expects the old stamp: a writer's release, content changed. */
@@ -128,7 +128,7 @@ static bool signalled(struct run_ctx *run, const sigset_t *sigs, const struct ti
 	run->signal_ns = clock_ns();
 	/* After a progress line a TTY shows without its newline. */
 	fprintf(stderr, "\npinstress: %s%s, stopping\n", strsignal(si.si_signo), when);
-	run_stop(run);
+	run_stop(&run->st);
 	return true;
 }
 
@@ -140,12 +140,12 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 	double plant_at = run->duration_s / 3 < 1.0 ? run->duration_s / 3 : 1.0;
 	struct timespec tick = { 0, MONITOR_TICK_MS * 1000000L };
 
-	while (!run_stopping(run)) {
+	while (!run_stopping(&run->st)) {
 		double now;
 
 		if (signalled(run, sigs, &tick, ""))
 			break;
-		now = run_elapsed(run);
+		now = run_elapsed(&run->st);
 		if (now - run->round_t0 >= run->duration_s)
 			break;
 		if (run->plant.cls >= 0 && !run->plant.done && now >= plant_at)
@@ -283,7 +283,7 @@ static void check_job(struct run_ctx *run, struct job *j)
 			    (unsigned long long)evidence_value(&j->ev, "children_failed"),
 			    (unsigned long long)evidence_value(&j->ev, "child_failed_status"));
 	/* A run cut short by a corruption or a signal proves nothing either way. */
-	if (atomic_load(&run->aborted))
+	if (atomic_load(&run->st.aborted))
 		return;
 	check_proof(j);
 	if (j->unproven[0] && !run->rc->allow_no_evidence)
@@ -302,18 +302,18 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if (first == 0)
-			run->t0 = t;
-		run->round_t0 = run_elapsed(run);
+			run->st.t0 = t;
+		run->round_t0 = run_elapsed(&run->st);
 		run->next_json_s = run->round_t0 + JSON_EVERY_S;
 		for (unsigned int i = j0; i < run->njobs; i++)
 			if (job_start(&run->jobs[i]))
 				run_invalid(run, "job %s: cannot start threads", run->jobs[i].cfg->name);
 		monitor(run, sigs);
 	}
-	atomic_store(&run->stop, true);
+	atomic_store(&run->st.stop, true);
 	join_round(run, sigs, j0, run->njobs);
 	for (unsigned int i = j0; i < run->njobs; i++) {
-		run->jobs[i].active_s = run_elapsed(run) - run->round_t0;
+		run->jobs[i].active_s = run_elapsed(&run->st) - run->round_t0;
 		if (run->jobs[i].cfg && !run->jobs[i].stuck)
 			check_job(run, &run->jobs[i]);
 	}
@@ -322,8 +322,8 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 			job_teardown(&run->jobs[i]);
 	if (tunable_restore_all())
 		run_invalid(run, "could not restore every kernel tunable this run changed");
-	if (!atomic_load(&run->aborted))
-		atomic_store(&run->stop, false);
+	if (!atomic_load(&run->st.aborted))
+		atomic_store(&run->st.stop, false);
 }
 
 /* A thread stuck in the kernel (not on one of our locks) is the kernel's error. */
@@ -428,6 +428,7 @@ int cmd_run(int argc, char **argv)
 
 	if (!rc)
 		return EXIT_INVALID;
+	run_state_init(&run.st, &run_hooks_driver);
 	run.rc = rc;
 	run.argc = argc;
 	run.argv = argv;
@@ -487,7 +488,7 @@ int cmd_run(int argc, char **argv)
 	}
 	/* Before the log watch starts: what a probe makes the kernel say is the probe's. */
 	run_probe_known_bugs(&run);
-	clock_gettime(CLOCK_MONOTONIC, &run.t0);
+	clock_gettime(CLOCK_MONOTONIC, &run.st.t0);	/* the probes' time is not the run's */
 	run.klog_ok = klog_open(&run.klog) == 0;
 	if (run.klog_ok)
 		klog_mark(&run.klog, "pinstress: start seed=%llu profile=%s",
@@ -499,14 +500,14 @@ int cmd_run(int argc, char **argv)
 		run_invalid(&run, "out of memory for %u jobs", rc->njobs);
 	/* A detector that cannot see, or no memory for jobs: run nothing. */
 	if (run.invalid[0])
-		atomic_store(&run.aborted, true);
+		atomic_store(&run.st.aborted, true);
 	per = rc->parallel ? rc->parallel : rc->njobs;
 	rounds = rc->njobs ? rc->jobs[rc->njobs - 1].round + 1 : 0;
 	if (rounds > 1)
 		fprintf(stderr, "pinstress: %u jobs in %u rounds of up to %u, %.0fs each\n",
 			rc->njobs, rounds, per, run.duration_s);
 	/* An invalid job does not end the run: the rest of the plan still says what it can. */
-	for (unsigned int first = 0, last; first < rc->njobs && !atomic_load(&run.aborted);
+	for (unsigned int first = 0, last; first < rc->njobs && !atomic_load(&run.st.aborted);
 	     first = last) {
 		for (last = first; last < rc->njobs && rc->jobs[last].round == rc->jobs[first].round;)
 			last++;
@@ -515,8 +516,8 @@ int cmd_run(int argc, char **argv)
 			report_write_json(&run, rc->json, EXIT_RUNNING);
 		run_round(&run, &sigs, first, last);
 	}
-	run_stop(&run);
-	run.duration_s = run_elapsed(&run);
+	run_stop(&run.st);
+	run.duration_s = run_elapsed(&run.st);
 	if (run.klog_ok)
 		klog_close(&run.klog);
 	code = verdict(&run);

@@ -36,6 +36,7 @@ enum run_exit {
 };
 
 struct failure;
+struct run_ctx;
 
 struct err_rec {
 	enum vclass cls;
@@ -111,14 +112,13 @@ struct plant_state {
 };
 
 struct run_ctx {
+	struct run_state st;		/* lib/'s view: stop flags, clock, hooks */
 	struct run_config *rc;
 	struct env_info env;		/* the machine as the run found it, read once */
 	struct job *jobs;
 	unsigned int njobs;
-	struct timespec t0;
 	double round_t0;		/* run_elapsed() when this round started */
 	double duration_s;
-	_Atomic bool stop;
 	pthread_mutex_t lock;
 	struct err_rec errs[RUN_MAX_ERRS];
 	unsigned int nerrs;
@@ -134,7 +134,6 @@ struct run_ctx {
 	char notes[1024];		/* expected failures, refusals worth knowing */
 	char **not_run;			/* "wl/bk/fault: why" for combos left out */
 	unsigned int nnot_run, not_run_total;
-	_Atomic bool aborted;		/* stop every round, not just this one */
 	unsigned int jobs_skipped;
 	int signal;			/* the signal that stopped the run, or 0 */
 	bool stopped_on_error;		/* a corruption ended it (--keep-going: the last allowed) */
@@ -157,7 +156,13 @@ struct run_ctx {
 	uint64_t kb_xfails[KB_MAX];	/* expected failures of each (under run->lock) */
 };
 
-void run_stop(struct run_ctx *run);
+/* The driver's context around lib/'s run state. */
+static inline struct run_ctx *run_of(const struct run_state *st)
+{
+	return (struct run_ctx *)((char *)st - offsetof(struct run_ctx, st));
+}
+
+extern const struct run_hooks run_hooks_driver;
 void run_invalid(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void run_warn(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *detected_by_name(enum detected_by by);

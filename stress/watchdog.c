@@ -79,7 +79,7 @@ static void look(struct run_ctx *run, struct job *j, struct op_watch *w, const c
 	if (!since || w->reported || now < since || now - since < deadline_ns(run, j))
 		return;
 	w->reported = true;
-	run_stop(run);
+	run_stop(&run->st);
 	pthread_mutex_lock(&run->lock);
 	h = run->nhung < RUN_MAX_HUNG ? &run->hung[run->nhung] : NULL;
 	run->nhung += h != NULL;

@@ -14,6 +14,7 @@
 #include "backing.h"
 #include "census.h"
 #include "classify.h"
+#include "compat.h"
 #include "evidence.h"
 #include "evring.h"
 #include "fault.h"
@@ -26,22 +27,6 @@
 #include "unit.h"
 
 static const uint64_t seed = 0x5eed;
-
-/* The tables link every item; nothing here runs a job, so the driver's side is empty. */
-bool run_stopping(const struct run_ctx *run) { (void)run; return true; }
-bool run_aborting(const struct run_ctx *run) { (void)run; return false; }
-double run_elapsed(const struct run_ctx *run) { (void)run; return 0; }
-const struct job *run_job_at(const struct run_ctx *run, unsigned int i) { (void)run; (void)i; return NULL; }
-void run_stop(struct run_ctx *run) { (void)run; }
-void run_report_mismatch(struct job *j, size_t b, const struct stamp_id *e,
-			 const struct vfinding *f, enum detected_by by)
-{ (void)j; (void)b; (void)e; (void)f; (void)by; }
-void run_report_child(struct job *j, size_t b, const struct stamp_id *e, const struct vfinding *f)
-{ (void)j; (void)b; (void)e; (void)f; }
-void run_report_divergence(struct job *j, size_t b, const struct stamp_id *e,
-			   const struct vfinding *f)
-{ (void)j; (void)b; (void)e; (void)f; }
-void run_note(struct run_ctx *run, const char *fmt, ...) { (void)run; (void)fmt; }
 
 /* Shared stamps: the same bytes in every block, yet classified per block. */
 static void test_shared(size_t bs)

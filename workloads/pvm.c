@@ -110,7 +110,7 @@ static void __attribute__((noreturn)) helper_loop(int sock, pid_t parent, const 
 }
 
 static void __attribute__((noreturn)) helper_main(int sock, pid_t parent, const uint8_t *bounce,
-						  const struct run_ctx *run)
+						  const struct run_state *run)
 {
 	const struct job *j;
 

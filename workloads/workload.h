@@ -14,13 +14,6 @@
 
 #define WORKLOAD_OPS_VERSION 1
 
-enum workload_flags {
-	WL_NEEDS_SCRATCH = 1 << 0,	/* reads from an O_DIRECT scratch file */
-	WL_NEEDS_IOURING = 1 << 1,
-	WL_PINS_LONGTERM = 1 << 2,	/* keeps the region pinned (FOLL_LONGTERM) */
-	WL_FORKS = 1 << 3,		/* forks children that COW-share the region */
-};
-
 struct workload_ops {
 	const char *name;
 	unsigned int version;

@@ -3,37 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "workload.h"
 #include "backing.h"
 #include "caps.h"
+#include "compat.h"
 #include "fault.h"
-
-static const char *const cap_names[MC_NR] = {
-	"private memory",
-	"shared memory",
-	"anonymous private memory",
-	"memory that holds THP/mTHP",
-	"hugetlb memory",
-	"file-backed memory",
-	"swappable memory",
-	"mlocked memory",
-	"1 GiB pages (no fault can claim a whole page from running workers)",
-};
-
-const char *caps_name(unsigned int cap)
-{
-	for (int i = 0; i < MC_NR; i++)
-		if (cap == 1u << i)
-			return cap_names[i];
-	return "?";
-}
-
-unsigned int caps_effective(unsigned int caps, int mlock)
-{
-	if (mlock)
-		caps = (caps | MC_MLOCKED) & ~MC_SWAPPABLE;
-	return caps;
-}
+#include "workload.h"
 
 static const char *need(const char *who, const char *name, unsigned int needs,
 			unsigned int refuses, const char *refuses_why, unsigned int caps,
@@ -83,13 +57,10 @@ unsigned int cfg_fork_kinds(const struct job_config *c)
 	const struct workload_ops *wl = workload_find(c->workload);
 	unsigned int kinds = wl && (wl->flags & WL_FORKS);
 
-	for (unsigned int i = 0; i < c->nfaults; i++)
-		if (!strcmp(c->faults[i], "fork"))
-			kinds++;
-	return kinds;
-}
+	for (unsigned int i = 0; i < c->nfaults; i++) {
+		const struct fault_ops *f = fault_find(c->faults[i]);
 
-unsigned int job_fork_kinds(const struct job *j)
-{
-	return cfg_fork_kinds(j->cfg);
+		kinds += f && f->forks;
+	}
+	return kinds;
 }
