@@ -5,11 +5,13 @@
  * both sides of a fork, plus the oracle's ownership and fork-stability
  * rules that make false positives impossible.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <time.h>
 
 #include "classify.h"
@@ -184,11 +186,13 @@ static void test_readback(size_t bs)
  * is what a stale TLB entry looks like from user space.
  */
 static const void *pt_fake_src;
+static sem_t pt_fake_read;	/* posted once the page tables were read */
 
 static int pt_fake(void *dst, const void *addr, size_t len)
 {
 	(void)addr;
 	memcpy(dst, pt_fake_src, len);
+	sem_post(&pt_fake_read);
 	return 0;
 }
 
@@ -198,12 +202,19 @@ struct heal_arg {
 	size_t bs;
 };
 
-/* The "flush": after 3 ms the CPU's view becomes the page-table view. */
+/*
+ * The "flush": 3 ms after the second look read the page tables, the CPU's
+ * view becomes the page-table view.  Counted from that read, not from the
+ * thread's start: on a loaded machine the look's own setup (a 2 MiB copy)
+ * took longer than 3 ms, and it found the block already healed.
+ */
 static void *heal_later(void *p)
 {
 	struct heal_arg *a = p;
 	struct timespec ts = { 0, 3000000 };
 
+	while (sem_wait(&pt_fake_read) && errno == EINTR)
+		;
 	nanosleep(&ts, NULL);
 	memcpy(a->blk, a->good, a->bs);
 	return NULL;
@@ -218,6 +229,7 @@ static void test_second_look(size_t bs)
 	pthread_t t;
 
 	old.gen = 6;
+	sem_init(&pt_fake_read, 0, 0);
 	stamp_fill(good, bs, seed, &id);
 	stamp_fill(blk, bs, seed, &old);
 	pt_fake_src = good;
@@ -231,6 +243,8 @@ static void test_second_look(size_t bs)
 
 	/* The flush arrives 3 ms later: stale-tlb with the time it took. */
 	classify_block(blk, bs, seed, &id, SIDE_PARENT, &f);
+	while (!sem_trywait(&pt_fake_read))
+		;	/* the first look's post */
 	pthread_create(&t, NULL, heal_later, &a);
 	CHECK(second_look(blk, bs, seed, &id, &f, pt_fake) && f.cls == VC_STALE_TLB &&
 	      f.stale_us >= 2000 && f.stale_us < SECOND_LOOK_BOUND_US,
@@ -250,6 +264,7 @@ static void test_second_look(size_t bs)
 	      "bs %zu: /proc/self/mem reads what the CPU sees", bs);
 	free(blk);
 	free(good);
+	sem_destroy(&pt_fake_read);
 }
 
 static void test_oracle(void)
