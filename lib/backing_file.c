@@ -17,8 +17,7 @@
 
 #include "backing.h"
 #include "census.h"
-
-#define ALIGN_2M (2UL << 20)
+#include "kconst.h"
 
 extern const struct backing_ops backing_file;
 
@@ -70,7 +69,7 @@ static int file_map(struct job *j, size_t size)
 	if (ret == -EOPNOTSUPP || ret == -EINVAL)
 		ret = ftruncate(fd, (off_t)size) ? -errno : 0;
 	if (!ret)
-		ret = backing_map_shared(&j->reg, fd, size, ALIGN_2M);
+		ret = backing_map_shared(&j->reg, fd, size, pmd_size());
 	if (ret) {
 		close(fd);
 		free(p);

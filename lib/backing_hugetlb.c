@@ -23,10 +23,7 @@
 
 #include "backing.h"
 #include "hugetlb.h"
-
-#ifndef MAP_HUGE_2MB
-#define MAP_HUGE_2MB (21 << 26)
-#endif
+#include "kconst.h"
 
 #define HPAGE_2M (2UL << 20)
 

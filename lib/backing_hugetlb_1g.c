@@ -13,10 +13,7 @@
 
 #include "backing.h"
 #include "hugetlb.h"
-
-#ifndef MAP_HUGE_1GB
-#define MAP_HUGE_1GB (30 << 26)
-#endif
+#include "kconst.h"
 
 #define HPAGE_1G (1UL << 30)
 

@@ -11,8 +11,7 @@
 
 #include "backing.h"
 #include "census.h"
-
-#define ALIGN_2M (2UL << 20)
+#include "kconst.h"
 
 static int memfd_map(struct job *j, size_t size)
 {
@@ -24,7 +23,7 @@ static int memfd_map(struct job *j, size_t size)
 	if (ftruncate(fd, (off_t)size))
 		ret = -errno;
 	else
-		ret = backing_map_shared(&j->reg, fd, size, ALIGN_2M);
+		ret = backing_map_shared(&j->reg, fd, size, pmd_size());
 	close(fd);
 	return ret;
 }

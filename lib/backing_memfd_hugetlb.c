@@ -12,10 +12,7 @@
 
 #include "backing.h"
 #include "hugetlb.h"
-
-#ifndef MFD_HUGE_2MB
-#define MFD_HUGE_2MB (21U << 26)
-#endif
+#include "kconst.h"
 
 #define HPAGE_2M (2UL << 20)
 

@@ -18,10 +18,10 @@
 
 #include "backing.h"
 #include "census.h"
+#include "kconst.h"
 #include "tunable.h"
 
 #define MTHP_DIR "/sys/kernel/mm/transparent_hugepage"
-#define PMD_SIZE (2UL << 20)
 #define MTHP_MAX_SIZES 16
 
 /* Sub-PMD anon sizes this kernel offers, in kB, ascending. */
@@ -31,7 +31,7 @@ static int mthp_sizes(unsigned long *kb, int max)
 	char path[128];
 	int n = 0;
 
-	for (unsigned long s = 4 * ps_kb; s < PMD_SIZE / 1024 && n < max; s *= 2) {
+	for (unsigned long s = 4 * ps_kb; s < pmd_size() / 1024 && n < max; s *= 2) {
 		snprintf(path, sizeof(path), MTHP_DIR "/hugepages-%lukB/enabled", s);
 		if (!access(path, W_OK))
 			kb[n++] = s;
@@ -65,8 +65,8 @@ static int set_size(unsigned long kb, const char *mode)
 /* PMD aligned so every size fits anywhere; no MADV_HUGEPAGE (see above). */
 static int mthp_map(struct job *j, size_t size)
 {
-	size = (size + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-	return backing_map_aligned(&j->reg, size, PMD_SIZE);
+	size = (size + pmd_size() - 1) & ~(pmd_size() - 1);
+	return backing_map_aligned(&j->reg, size, pmd_size());
 }
 
 /* Write-fault every page of [p, p+len): the fault allocates the folios. */
@@ -106,9 +106,7 @@ static int mthp_fill(struct job *j)
 /* Bit k: the region holds a folio of sub-PMD order k. */
 static uint32_t sub_pmd_orders(uint32_t orders)
 {
-	size_t pmd_order = (size_t)__builtin_ctzl(PMD_SIZE / job_page_size());
-
-	return orders & ((1u << pmd_order) - 1) & ~3u;
+	return orders & ((1u << pmd_order()) - 1) & ~3u;
 }
 
 static void mthp_measure(struct job *j, bool end)

@@ -5,12 +5,11 @@
  */
 
 #include "backing.h"
-
-#define ALIGN_2M (2UL << 20)
+#include "kconst.h"
 
 static int shmem_map(struct job *j, size_t size)
 {
-	return backing_map_shared(&j->reg, -1, size, ALIGN_2M);
+	return backing_map_shared(&j->reg, -1, size, pmd_size());
 }
 
 const struct backing_ops backing_shmem = {

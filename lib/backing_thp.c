@@ -10,9 +10,9 @@
 #include <sys/mman.h>
 
 #include "backing.h"
+#include "kconst.h"
 
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
-#define PMD_SIZE (2UL << 20)
 
 const char *backing_thp_probe(void)
 {
@@ -34,8 +34,8 @@ int backing_thp_map(struct job *j, size_t size)
 	struct region *r = &j->reg;
 	int ret;
 
-	size = (size + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-	ret = backing_map_aligned(r, size, PMD_SIZE);
+	size = (size + pmd_size() - 1) & ~(pmd_size() - 1);
+	ret = backing_map_aligned(r, size, pmd_size());
 	if (ret)
 		return ret;
 	if (madvise(r->base, r->size, MADV_HUGEPAGE)) {

@@ -14,8 +14,7 @@
 
 #include "backing.h"
 #include "census.h"
-
-#define PMD_SIZE (2UL << 20)
+#include "kconst.h"
 
 static int thp_pte_fill(struct job *j)
 {
@@ -24,8 +23,8 @@ static int thp_pte_fill(struct job *j)
 	int ret = job_init_region(j);
 
 	/* The page in the middle: the PMD splits, the folio does not. */
-	for (size_t off = 0; !ret && off < r->size; off += PMD_SIZE) {
-		uint8_t *p = r->base + off + PMD_SIZE / 2;
+	for (size_t off = 0; !ret && off < r->size; off += pmd_size()) {
+		uint8_t *p = r->base + off + pmd_size() / 2;
 
 		if (mprotect(p, ps, PROT_READ) || mprotect(p, ps, PROT_READ | PROT_WRITE))
 			ret = -errno;
@@ -58,7 +57,7 @@ static int thp_pte_check(struct job *j, char *why, size_t len)
 		ret = census_take(j->reg.base, j->reg.size, &c);
 	if (ret)
 		return ret;
-	if (!c.thp || !(c.orders & (PMD_SIZE / ps))) {
+	if (!c.thp || !(c.orders & (pmd_size() / ps))) {
 		snprintf(why, len, "no PMD-sized THP folio in a %zu-byte MADV_HUGEPAGE region",
 			 j->reg.size);
 		return -ENOTSUP;

@@ -15,12 +15,9 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "kconst.h"
 #include "pagemap.h"
 #include "zram.h"
-
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
 
 /* Share of the region's pages that are swapped out now. */
 static double swapped_share(const struct bench_region *r)

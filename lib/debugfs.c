@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "debugfs.h"
+#include "kconst.h"
 #include "tunable.h"
 
 #define DEBUGFS_MAGIC	0x64626720
@@ -123,10 +124,6 @@ int debugfs_split_ready(void)
 	pthread_mutex_unlock(&lock);
 	return ret;
 }
-
-#ifndef MADV_COLD
-#define MADV_COLD 20
-#endif
 
 int thp_split_range(void *addr, size_t len, unsigned int new_order, bool debugfs)
 {

@@ -19,14 +19,8 @@
 
 #include "debugfs.h"
 #include "fault.h"
+#include "kconst.h"
 #include "pagerange.h"
-
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
-
-#define PMD_BYTES	(2UL << 20)
-#define PMD_ORDER	9
 
 struct collapse_priv {
 	bool debugfs;		/* split through split_huge_pages, else MADV_COLD */
@@ -57,34 +51,34 @@ static int collapse_inject(struct fault_inst *f, struct rng *r)
 {
 	struct collapse_priv *p = f->priv;
 	const struct region *reg = &f->job->reg;
-	size_t npages = PMD_BYTES / job_page_size();
+	size_t npages = pmd_size() / job_page_size();
 	struct range_pages before, after;
 	void *chunk;
 	int ret;
 
-	if (!range_pick_aligned(reg->base, reg->size, PMD_BYTES, rng_next(r), &chunk))
+	if (!range_pick_aligned(reg->base, reg->size, pmd_size(), rng_next(r), &chunk))
 		goto skip;
-	fault_range(f, chunk, PMD_BYTES);
-	ret = range_pages_take(chunk, npages, PMD_ORDER, &before);
+	fault_range(f, chunk, pmd_size());
+	ret = range_pages_take(chunk, npages, pmd_order(), &before);
 	if (ret)
 		return ret;
 	if (before.large == npages) {
-		ret = thp_split_range(chunk, PMD_BYTES, 0, p->debugfs);
+		ret = thp_split_range(chunk, pmd_size(), 0, p->debugfs);
 		if (!ret)
-			ret = range_pages_take(chunk, npages, PMD_ORDER, &before);
+			ret = range_pages_take(chunk, npages, pmd_order(), &before);
 		if (ret)
 			return ret;
 	}
 	if (before.large == npages)
 		goto skip;	/* still whole (pinned): nothing to collapse */
-	if (madvise(chunk, PMD_BYTES, MADV_COLLAPSE)) {
+	if (madvise(chunk, pmd_size(), MADV_COLLAPSE)) {
 		if (errno != EAGAIN && errno != EINVAL && errno != ENOMEM && errno != EBUSY)
 			return -errno;
 		ev_add(p->ev_refused, 1);
 		goto skip;
 	}
 	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
-	ret = range_pages_take(chunk, npages, PMD_ORDER, &after);
+	ret = range_pages_take(chunk, npages, pmd_order(), &after);
 	if (ret)
 		return ret;
 	if (after.large > before.large) {

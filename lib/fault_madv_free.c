@@ -18,12 +18,9 @@
 #include <sys/mman.h>
 
 #include "fault.h"
+#include "kconst.h"
 #include "pagemap.h"
 #include "pagerange.h"
-
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
 
 #define MFREE_MAX_PAGES 64
 

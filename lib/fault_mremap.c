@@ -33,6 +33,7 @@
 #include "backing.h"
 #include "census.h"
 #include "fault.h"
+#include "kconst.h"
 
 #ifndef MREMAP_DONTUNMAP
 #define MREMAP_DONTUNMAP 4
@@ -41,7 +42,6 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-#define PMD_BYTES	(2UL << 20)
 #define MREMAP_MAX_PAGES 512	/* one PMD */
 #define MREMAP_MAX_BAD	16
 
@@ -66,8 +66,8 @@ static int mremap_setup(struct fault_inst *f)
 
 	if (!p)
 		return -ENOMEM;
-	p->spare_len = 2 * PMD_BYTES;
-	p->spare = backing_reserve(p->spare_len, PMD_BYTES);
+	p->spare_len = 2 * pmd_size();
+	p->spare = backing_reserve(p->spare_len, pmd_size());
 	p->pfn_old = calloc(MREMAP_MAX_PAGES, sizeof(uint64_t));
 	p->pfn_new = calloc(MREMAP_MAX_PAGES, sizeof(uint64_t));
 	f->priv = p;
@@ -95,7 +95,7 @@ static int rereserve(struct mremap_priv *p, uint8_t *dst, size_t len)
 		munmap(p->spare, (size_t)(dst - p->spare));
 	if (dst + len < end)
 		munmap(dst + len, (size_t)(end - dst - len));
-	p->spare = backing_reserve(p->spare_len, PMD_BYTES);
+	p->spare = backing_reserve(p->spare_len, pmd_size());
 	return p->spare ? 0 : -ENOMEM;
 }
 
@@ -161,7 +161,7 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 	/* A quarter of the moves: a whole PMD, so THP moves as a PMD. */
 	if (pages >= MREMAP_MAX_PAGES && !rng_below(r, 4)) {
 		n = MREMAP_MAX_PAGES;
-		first = (((uintptr_t)j->reg.base + PMD_BYTES - 1) & ~(PMD_BYTES - 1)) -
+		first = (((uintptr_t)j->reg.base + pmd_size() - 1) & ~(pmd_size() - 1)) -
 			(uintptr_t)j->reg.base;
 		first /= ps;
 		if (first + n > pages)
@@ -177,7 +177,7 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 	}
 	addr = j->reg.base + first * ps;
 	len = n * ps;
-	dst = p->spare + ((uintptr_t)addr & (PMD_BYTES - 1));
+	dst = p->spare + ((uintptr_t)addr & (pmd_size() - 1));
 	p->nbad = 0;
 	ret = census_pfns(addr, n, p->pfn_old);
 	if (ret)
@@ -192,7 +192,7 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 	if (!ret && same_pfns(p, n)) {
 		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
 		ev_add(p->ev_remapped, same_pfns(p, n));
-		ev_add(p->ev_pmd, !((uintptr_t)addr & (PMD_BYTES - 1)) && n == MREMAP_MAX_PAGES);
+		ev_add(p->ev_pmd, !((uintptr_t)addr & (pmd_size() - 1)) && n == MREMAP_MAX_PAGES);
 	}
 	check_away(j, p, dst - addr, addr, addr + len, b0, b1);
 	/* Back over the empty remnant DONTUNMAP left at the old address. */

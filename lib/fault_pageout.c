@@ -17,13 +17,10 @@
 
 #include "caps.h"
 #include "fault.h"
+#include "kconst.h"
 #include "pagemap.h"
 #include "pageout.h"
 #include "pagerange.h"
-
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
 
 struct pageout_priv {
 	struct pageout_ctx ctx;

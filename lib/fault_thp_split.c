@@ -23,13 +23,9 @@
 
 #include "debugfs.h"
 #include "fault.h"
+#include "kconst.h"
 #include "pagerange.h"
 
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
-
-#define PMD_BYTES	(2UL << 20)
 #define PMD_ORDER	9
 
 struct split_priv {
@@ -67,9 +63,9 @@ static void refill(struct split_priv *p, void *addr, unsigned int order,
 {
 	struct range_pages rp;
 
-	if (madvise(addr, PMD_BYTES, MADV_COLLAPSE))
+	if (madvise(addr, pmd_size(), MADV_COLLAPSE))
 		return;		/* pinned or busy pages: try another range next time */
-	if (range_pages_take(addr, PMD_BYTES / job_page_size(), order + 1, &rp))
+	if (range_pages_take(addr, pmd_size() / job_page_size(), order + 1, &rp))
 		return;
 	ev_add(p->ev_collapsed, rp.large * job_page_size());
 	*now = rp;
@@ -79,17 +75,17 @@ static int split_inject(struct fault_inst *f, struct rng *r)
 {
 	struct split_priv *p = f->priv;
 	const struct region *reg = &f->job->reg;
-	size_t npages = PMD_BYTES / job_page_size();
+	size_t npages = pmd_size() / job_page_size();
 	unsigned int order = 0;
 	struct range_pages before, after;
 	void *chunk;
 	int ret;
 
-	if (!range_pick_aligned(reg->base, reg->size, PMD_BYTES, rng_next(r), &chunk)) {
+	if (!range_pick_aligned(reg->base, reg->size, pmd_size(), rng_next(r), &chunk)) {
 		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
 		return 0;
 	}
-	fault_range(f, chunk, PMD_BYTES);
+	fault_range(f, chunk, pmd_size());
 	if (p->debugfs && p->n++ % 3 == 2)
 		order = 2 + (unsigned int)rng_below(r, PMD_ORDER - 2);
 	ret = range_pages_take(chunk, npages, order + 1, &before);
@@ -101,7 +97,7 @@ static int split_inject(struct fault_inst *f, struct rng *r)
 		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
 		return 0;
 	}
-	ret = thp_split_range(chunk, PMD_BYTES, order, p->debugfs);
+	ret = thp_split_range(chunk, pmd_size(), order, p->debugfs);
 	if (ret)
 		return ret;
 	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);

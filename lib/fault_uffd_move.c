@@ -40,6 +40,7 @@
 
 #include "caps.h"
 #include "fault.h"
+#include "kconst.h"
 #include "pagemap.h"
 
 #ifndef UFFD_USER_MODE_ONLY
@@ -63,7 +64,6 @@ struct uffdio_move {
 #endif
 
 #define UM_MAX_PAGES	512
-#define UM_PMD		(2UL << 20)
 #define UM_TRIES	4	/* ranges tried per injection to find idle blocks */
 #define UM_BACK_TRIES	200	/* 1 ms apart: a page under migration (compact) is busy for a moment */
 
@@ -179,7 +179,7 @@ static uint8_t *spare_map(const struct job *j, const uint8_t *src, size_t len, v
 {
 	uint8_t *base;
 
-	*map_len = len + 2 * UM_PMD;
+	*map_len = len + 2 * pmd_size();
 	*map = mmap(NULL, *map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (*map == MAP_FAILED)
 		return NULL;
@@ -193,8 +193,8 @@ static uint8_t *spare_map(const struct job *j, const uint8_t *src, size_t len, v
 		munmap(*map, *map_len);
 		return NULL;
 	}
-	base = (uint8_t *)(((uintptr_t)*map + UM_PMD - 1) & ~(UM_PMD - 1));
-	base += (uintptr_t)src & (UM_PMD - 1);
+	base = (uint8_t *)(((uintptr_t)*map + pmd_size() - 1) & ~(pmd_size() - 1));
+	base += (uintptr_t)src & (pmd_size() - 1);
 	/* validate_move_areas(): both mlocked or neither; ONFAULT populates nothing. */
 	if (j->cfg->mlock && syscall(SYS_mlock2, base, len, MLOCK_ONFAULT)) {
 		munmap(*map, *map_len);
@@ -251,7 +251,7 @@ static bool um_pick(struct fault_inst *f, struct rng *r, size_t *first, size_t *
 		    size_t *b1)
 {
 	struct job *j = f->job;
-	size_t ps = job_page_size(), npages = j->reg.size / ps, pmd_pages = UM_PMD / ps;
+	size_t ps = job_page_size(), npages = j->reg.size / ps, pmd_pages = pmd_size() / ps;
 
 	for (int t = 0; t < UM_TRIES; t++) {
 		*n = 1 + rng_below(r, npages < UM_MAX_PAGES ? npages : UM_MAX_PAGES);
@@ -260,7 +260,7 @@ static bool um_pick(struct fault_inst *f, struct rng *r, size_t *first, size_t *
 		if ((j->caps & MC_LARGE) && npages >= pmd_pages && pmd_pages <= UM_MAX_PAGES &&
 		    !rng_below(r, 4)) {
 			uintptr_t a = (uintptr_t)j->reg.base + *first * ps;
-			uintptr_t al = (a + UM_PMD - 1) & ~(UM_PMD - 1);
+			uintptr_t al = (a + pmd_size() - 1) & ~(pmd_size() - 1);
 
 			*n = pmd_pages;
 			*first = (al - (uintptr_t)j->reg.base) / ps;

@@ -19,6 +19,7 @@
 #include "evring.h"
 #include "fault.h"
 #include "forensics.h"
+#include "kconst.h"
 #include "oracle.h"
 #include "pagemap.h"
 #include "tunable.h"
@@ -287,6 +288,20 @@ static void test_forensics_take(void)
 	munmap(blk, 8192);
 }
 
+/* The PMD size comes from the kernel, and its order agrees with it. */
+static void test_kconst(void)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t v = 0;
+
+	if (!tunable_read_u64("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &v))
+		CHECK(pmd_size() == v, "pmd_size() %zu is hpage_pmd_size %llu", pmd_size(),
+		      (unsigned long long)v);
+	CHECK(pmd_size() >= ps && !(pmd_size() & (pmd_size() - 1)), "pmd_size() %zu: a power of "
+	      "two, at least a page", pmd_size());
+	CHECK(((size_t)1 << pmd_order()) * ps == pmd_size(), "pmd_order() %u", pmd_order());
+}
+
 int main(void)
 {
 	static const size_t sizes[] = { 512, 4096, 65536, 2u << 20 };
@@ -300,6 +315,7 @@ int main(void)
 	test_evring();
 	test_forensics_words();
 	test_forensics_take();
+	test_kconst();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
