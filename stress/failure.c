@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,14 +348,15 @@ static void file_name(const struct run_ctx *run, char *buf, size_t len)
 	struct timespec now;
 	struct tm tm;
 	char when[32];
-	static unsigned int serial;
+	/* failure_emit() runs outside run->lock: two failures at once get two names. */
+	static atomic_uint serial;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	localtime_r(&now.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y%m%d-%H%M%S", &tm);
 	snprintf(buf, len, "%.*s%spinstress-failure-%s.%03ld-%u.json",
 		 slash ? (int)(slash - json) : 0, json, slash ? "/" : "", when,
-		 now.tv_nsec / 1000000, serial++);
+		 now.tv_nsec / 1000000, atomic_fetch_add(&serial, 1));
 }
 
 static int write_file(struct run_ctx *run, struct err_rec *e)
