@@ -10,6 +10,12 @@ finish() { [ "$fails" -eq 0 ] && { echo "PASS"; exit 0; }; echo "$fails check(s)
 
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 
+# A guest test: qemu must be there (run.sh installs it), never a skip.
+need_qemu() {
+	command -v qemu-system-x86_64 >/dev/null ||
+		{ fail "qemu-system-x86_64 missing (run.sh installs it)"; finish; }
+}
+
 # Skip only when this machine truly lacks the feature, with pinstress's reason.
 need_available() {
 	local line

@@ -15,7 +15,7 @@ VMSH=$1 BUILD=$2 RG=$3
 . "$(dirname "$0")/lib.sh"
 need_root
 use_tmp
-command -v qemu-system-x86_64 >/dev/null || { fail "qemu-system-x86_64 missing (run.sh installs it)"; finish; }
+need_qemu
 
 start=$(date +%s)
 "$VMSH" "$BUILD" --kernel debian --numa 2 --cpus 2 --mem 2G --timeout 900 \
