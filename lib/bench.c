@@ -31,6 +31,16 @@ const struct bench_ops *bench_find(const char *name)
 	return NULL;
 }
 
+void bench_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; bench_table[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+					 bench_table[i]->name);
+}
+
 struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const char *unit,
 				  bool higher_better)
 {

@@ -61,6 +61,8 @@ struct bench_ops {
 
 extern const struct bench_ops *const bench_table[];
 const struct bench_ops *bench_find(const char *name);
+/* "fork, pin, ...": the table's names, for messages. */
+void bench_names(char *buf, size_t len);
 
 /* The metric called @name, made on first use; NULL if the table is full. */
 struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const char *unit,

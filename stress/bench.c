@@ -70,13 +70,15 @@ static int parse_sizes(struct bench_ctx *c, const char *v, char *err, size_t len
 
 static int check_only(const char *v, char *err, size_t len)
 {
-	char buf[256], *save = NULL;
+	char buf[256], names[128], *save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", v);
-	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-		if (!bench_find(w))
-			return cfg_errf(err, len, "unknown benchmark '%s' (fork, pin, pageout, "
-					"migrate, read, verify)", w);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (bench_find(w))
+			continue;
+		bench_names(names, sizeof(names));
+		return cfg_errf(err, len, "benchmarks: unknown benchmark '%s' (%s)", w, names);
+	}
 	return 0;
 }
 
@@ -173,6 +175,11 @@ static int read_ini(struct bench_args *a, const char *path)
 	return a->err[0] ? -EINVAL : 0;
 }
 
+/*
+ * Two passes: the first finds -c and reads the file, the second applies
+ * the other options over it, so the command line wins, each option is
+ * checked where it stands, and there is no limit on how many are given.
+ */
 static int parse_args(struct bench_args *a, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -184,53 +191,52 @@ static int parse_args(struct bench_args *a, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *cfg = NULL;
-	char *keys[8], *vals[8];
-	int nk = 0, o;
+	const char *cfg = NULL, *key;
+	char names[128], why[400];
+	int o;
 
-	optind = 0;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "+c:h", lo, NULL)) != -1) {
-		switch (o) {
-		case 'c':
-			cfg = optarg;
-			break;
-		case 'j':
-			snprintf(a->json, sizeof(a->json), "%s", optarg);
-			break;
-		case 'r':
-		case 's':
-		case 'b':
-			if (nk < 8) {
-				keys[nk] = o == 'r' ? "repeat" : o == 's' ? "scratch" : "benchmarks";
-				vals[nk++] = optarg;
+	for (int pass = 0; pass < 2; pass++) {
+		optind = 0;
+		opterr = 0;
+		while ((o = getopt_long(argc, argv, "+c:h", lo, NULL)) != -1) {
+			switch (o) {
+			case 'c':
+				cfg = optarg;
+				break;
+			case 'j':
+				snprintf(a->json, sizeof(a->json), "%s", optarg);
+				break;
+			case 'r':
+			case 's':
+			case 'b':
+				if (!pass)
+					break;
+				key = o == 'r' ? "repeat" : o == 's' ? "scratch" : "benchmarks";
+				if (set_key(a, key, optarg, why, sizeof(why))) {
+					snprintf(a->err, sizeof(a->err), "--%s", why);
+					return -EINVAL;
+				}
+				break;
+			case 'h':
+				bench_names(names, sizeof(names));
+				printf("usage: pinstress bench [-c configs/bench.ini] [--json FILE] "
+				       "[--repeat N]\n"
+				       "                       [--benchmarks LIST] [--scratch DIR]\n"
+				       "benchmarks: %s\n", names);
+				return 1;
+			default:
+				snprintf(a->err, sizeof(a->err),
+					 "bench: unknown or incomplete option '%s'", argv[optind - 1]);
+				return -EINVAL;
 			}
-			break;
-		case 'h':
-			printf("usage: pinstress bench [-c configs/bench.ini] [--json FILE] [--repeat N]\n"
-			       "                       [--benchmarks LIST] [--scratch DIR]\n"
-			       "benchmarks: fork, pin, pageout, migrate, read, verify\n");
-			return 1;
-		default:
-			snprintf(a->err, sizeof(a->err), "bench: unknown or incomplete option '%s'",
-				 argv[optind - 1]);
+		}
+		if (optind < argc) {
+			snprintf(a->err, sizeof(a->err), "bench: unexpected argument '%s'",
+				 argv[optind]);
 			return -EINVAL;
 		}
-	}
-	if (optind < argc) {
-		snprintf(a->err, sizeof(a->err), "bench: unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
-	}
-	if (cfg && read_ini(a, cfg))
-		return -EINVAL;
-	/* The command line wins over the file. */
-	for (int i = 0; i < nk; i++) {
-		char why[400];
-
-		if (set_key(a, keys[i], vals[i], why, sizeof(why))) {
-			snprintf(a->err, sizeof(a->err), "--%s", why);
+		if (!pass && cfg && read_ini(a, cfg))
 			return -EINVAL;
-		}
 	}
 	return 0;
 }
