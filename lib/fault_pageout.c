@@ -27,15 +27,6 @@ struct pageout_priv {
 	_Atomic uint64_t *ev_swapped;
 };
 
-long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, size_t n)
-{
-	long swapped = 0;
-
-	for (size_t i = 0; i < n; i++)
-		swapped += pagemap_swapped_out(before[i], after[i]);
-	return swapped;
-}
-
 const char *fault_swap_probe(void)
 {
 	uint64_t swap_kb = 0;

@@ -54,11 +54,12 @@ const char *hugetlb_probe(unsigned long page_kb)
 	char path[128];
 
 	pool_path(page_kb, "nr_hugepages", path, sizeof(path));
-	if (access(path, F_OK) && page_kb == HUGETLB_2M_KB)
-		return "no 2 MiB hugetlb pool (CONFIG_HUGETLBFS?)";
-	if (access(path, F_OK))
+	if (access(path, F_OK)) {
+		if (page_kb == HUGETLB_2M_KB)
+			return "no 2 MiB hugetlb pool (CONFIG_HUGETLBFS?)";
 		return cpu_lacks_pdpe1gb() ? "CPU without 1 GiB pages (no pdpe1gb in /proc/cpuinfo)"
 					   : "no 1 GiB hugetlb pool on this machine";
+	}
 	if (access(path, W_OK))
 		return "cannot write nr_hugepages (not root?)";
 	return NULL;

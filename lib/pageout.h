@@ -66,9 +66,7 @@ long swap_look_after(struct swap_look *s, uint8_t *addr, size_t n, const uint64_
 long swap_look_again(struct swap_look *s, uint8_t *addr, size_t n, uint64_t *before,
 		     uint64_t *after);
 
-/* Entries that were present in @before and are swap entries in @after. */
-long pagemap_count_swapped_out(const uint64_t *before, const uint64_t *after, size_t n);
-
+/* An entry that was present in @before and is a swap entry in @after. */
 static inline bool pagemap_swapped_out(uint64_t before, uint64_t after)
 {
 	return (before & PM_PRESENT) && (after & PM_SWAP) && !(after & PM_PRESENT);
