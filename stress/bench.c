@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `pinstress bench [-c configs/bench.ini] [--json FILE] [--repeat N]`: run
- * the benchmarks of lib/bench_*.c, print one line per metric (median and
+ * the benchmarks of lib/bench/*.c, print one line per metric (median and
  * spread) and write every raw sample with the environment, for
  * `pinstress compare`.  Whatever a benchmark changes on the machine (its
  * zram swap, the hugetlb pool) is put back after it, and on SIGINT.
@@ -14,14 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 #include "jsonw.h"
-#include "options.h"
+#include "run/options.h"
 #include "run.h"
-#include "runlock.h"
-#include "scratch.h"
-#include "stats.h"
-#include "tunable.h"
+#include "run/runlock.h"
+#include "run/scratch.h"
+#include "bench/stats.h"
+#include "kernel/tunable.h"
 
 #define BENCH_DEFAULT_REPEAT	10
 #define BENCH_DEFAULT_REGION	(64ULL << 20)

@@ -22,9 +22,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "plant.h"
+#include "verify/plant.h"
 #include "run.h"
-#include "scratch.h"
+#include "run/scratch.h"
 
 #define CANARY_BLOCKS	16
 #define CANARY_BS	4096

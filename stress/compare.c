@@ -17,7 +17,7 @@
 
 #include "jsonw.h"
 #include "run.h"
-#include "stats.h"
+#include "bench/stats.h"
 
 #define COMPARE_SEED		0xc0ffeeULL
 /*

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backing.h"
-#include "caps.h"
+#include "backings/backing.h"
+#include "run/caps.h"
 #include "compat.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "workload.h"
 
 static const char *need(const char *who, const char *name, unsigned int needs,

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "run/config.h"
 
 struct workload_ops;
 struct backing_ops;

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "env.h"
-#include "pagerange.h"
-#include "tunable.h"
+#include "kernel/pagerange.h"
+#include "kernel/tunable.h"
 
 static int count_nodes(void)
 {

@@ -11,11 +11,11 @@
 #include <time.h>
 
 #include "failure.h"
-#include "ftrace.h"
+#include "kernel/ftrace.h"
 #include "run.h"
-#include "second_look.h"
-#include "known_bugs.h"
-#include "tags.h"
+#include "verify/second_look.h"
+#include "verify/known_bugs.h"
+#include "verify/tags.h"
 
 /* Job @i of the run (every round's jobs), NULL past the last; fork-child safe. */
 static const struct job *driver_job_at(const struct run_state *st, unsigned int i)
@@ -196,7 +196,7 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
 /*
  * An expected failure: the finding is a known unfixed kernel bug whose
  * probe says present here and whose mechanism the finding's own evidence
- * shows (lib/known_bugs.c).  Listed in the report with both, counted in
+ * shows (lib/verify/known_bugs.c).  Listed in the report with both, counted in
  * the job's evidence, never a pass; it does not stop the run, and
  * whatever else the run finds is still corruption.  Anything else that
  * merely looks like a known bug is corruption, with the reason it is not

@@ -14,12 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "run/clock.h"
 #include "failure.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "jsonw.h"
-#include "pagemap.h"
-#include "replay.h"
+#include "kernel/pagemap.h"
+#include "run/replay.h"
 #include "run.h"
 #include "workload.h"
 

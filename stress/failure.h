@@ -11,9 +11,9 @@
 #include <json-c/json.h>
 #include <limits.h>
 
-#include "evring.h"
-#include "forensics.h"
-#include "klog.h"
+#include "verify/evring.h"
+#include "verify/forensics.h"
+#include "kernel/klog.h"
 
 #define FAIL_MAX_EVENTS	256	/* events on the block's pages kept */
 #define FAIL_WIDE_EVENTS 16	/* of which region-wide (injections, forks) */

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "backing.h"
+#include "backings/backing.h"
 #include "compat.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "job_setup.h"
-#include "scratch.h"
-#include "scrub.h"
+#include "run/scratch.h"
+#include "verify/scrub.h"
 #include "workload.h"
 
 static void split_work(struct job *j)

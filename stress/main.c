@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backing.h"
+#include "backings/backing.h"
 #include "failure.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "run.h"
 #include "workload.h"
 

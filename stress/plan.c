@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backing.h"
-#include "caps.h"
+#include "backings/backing.h"
+#include "run/caps.h"
 #include "compat.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "plan.h"
-#include "scratch.h"
+#include "run/scratch.h"
 #include "workload.h"
 
 static int where(const struct job_config *c, char *err, size_t len)

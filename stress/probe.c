@@ -14,9 +14,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "backing.h"
+#include "backings/backing.h"
 #include "run.h"
-#include "scratch.h"
+#include "run/scratch.h"
 
 static void print_row(const struct known_bug *kb, const char *kernel, const struct kb_result *r)
 {

@@ -13,11 +13,11 @@
 
 #include "env.h"
 #include "failure.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "jsonw.h"
 #include "run.h"
-#include "backing.h"
-#include "tags.h"
+#include "backings/backing.h"
+#include "verify/tags.h"
 #include "workload.h"
 
 #ifndef PINSTRESS_VERSION

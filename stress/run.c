@@ -13,19 +13,19 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "backing.h"
-#include "fault.h"
+#include "backings/backing.h"
+#include "faults/fault.h"
 #include "failure.h"
-#include "ftrace.h"
+#include "kernel/ftrace.h"
 #include "job_setup.h"
-#include "options.h"
+#include "run/options.h"
 #include "plan.h"
-#include "known_bugs.h"
-#include "plant.h"
+#include "verify/known_bugs.h"
+#include "verify/plant.h"
 #include "run.h"
-#include "runlock.h"
-#include "scratch.h"
-#include "tunable.h"
+#include "run/runlock.h"
+#include "run/scratch.h"
+#include "kernel/tunable.h"
 #include "workload.h"
 
 #define MONITOR_TICK_MS		200

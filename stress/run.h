@@ -15,11 +15,11 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "config.h"
+#include "run/config.h"
 #include "env.h"
-#include "job.h"
-#include "kb_probe.h"
-#include "klog.h"
+#include "run/job.h"
+#include "verify/kb_probe.h"
+#include "kernel/klog.h"
 
 #define RUN_MAX_ERRS	256
 /* Of which expected failures at most: the rest stay free for corruption. */
@@ -63,7 +63,7 @@ struct err_rec {
 	struct failure *fail;		/* the full record, for the first failures */
 };
 
-/* The known bugs (lib/tags.h) a finding looks like: up to @max, best first. */
+/* The known bugs (lib/verify/tags.h) a finding looks like: up to @max, best first. */
 #define ERR_MAX_TAGS	3
 struct tag;
 size_t err_tags(const struct run_ctx *run, const struct err_rec *e, const struct tag **out,

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "failure.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "run.h"
 #include "workload.h"
 

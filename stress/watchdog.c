@@ -14,10 +14,10 @@
 #include <time.h>
 
 #include "failure.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "job_setup.h"
 #include "run.h"
-#include "tunable.h"
+#include "kernel/tunable.h"
 
 #define JOIN_GRACE_MS	10000	/* after the stop: ends of iterations, children killed */
 #define JOIN_HUNG_MS	3000	/* when a thread is already known to be stuck */

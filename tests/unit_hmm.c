@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hmm.h"
+#include "kernel/hmm.h"
 
 #include "unit.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit test for lib/klog.c: the kernel-log watch must put real /dev/kmsg
+ * Unit test for lib/kernel/klog.c: the kernel-log watch must put real /dev/kmsg
  * records in the right class (a soft lockup is a lockup, not a BUG; our own
  * marker is never an error), reject malformed records, decode taint bits,
  * and, when run as root, read the live log without false alarms.
@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "klog.h"
+#include "kernel/klog.h"
 
 static int passed, failed;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit test of the expected-failure rule (lib/known_bugs.c), each rule both
+ * Unit test of the expected-failure rule (lib/verify/known_bugs.c), each rule both
  * ways: a finding is an expected failure only when the bug's probe says
  * present AND the finding's own evidence shows the bug's mechanism; a
  * finding in the same kind of job without that evidence, or on a kernel
@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "classify.h"
-#include "job.h"
-#include "known_bugs.h"
+#include "run/caps.h"
+#include "verify/classify.h"
+#include "run/job.h"
+#include "verify/known_bugs.h"
 
 #include "unit.h"
 

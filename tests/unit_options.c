@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "options.h"
-#include "replay.h"
+#include "run/options.h"
+#include "run/replay.h"
 
 static int npass, nfail;
 static char tmpdir[] = "/tmp/unit_options.XXXXXX";

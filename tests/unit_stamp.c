@@ -14,10 +14,10 @@
 #include <semaphore.h>
 #include <time.h>
 
-#include "classify.h"
-#include "oracle.h"
-#include "plant.h"
-#include "second_look.h"
+#include "verify/classify.h"
+#include "verify/oracle.h"
+#include "verify/plant.h"
+#include "verify/second_look.h"
 
 #include "unit.h"
 

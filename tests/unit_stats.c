@@ -9,8 +9,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "rng.h"
-#include "stats.h"
+#include "run/rng.h"
+#include "bench/stats.h"
 #include "unit.h"
 
 #define N	10

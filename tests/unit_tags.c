@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "caps.h"
-#include "classify.h"
-#include "tags.h"
+#include "run/caps.h"
+#include "verify/classify.h"
+#include "verify/tags.h"
 
 #include "unit.h"
 

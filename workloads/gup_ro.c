@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "hmm.h"
+#include "kernel/hmm.h"
 #include "workload.h"
 
 #define GRO_MAX_PAGES	16

@@ -17,7 +17,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "scratch.h"
+#include "run/scratch.h"
 #include "workload.h"
 
 struct odirect_priv {

@@ -36,8 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "child.h"
-#include "clock.h"
+#include "run/child.h"
+#include "run/clock.h"
 #include "workload.h"
 
 #define PVM_BATCH		16

@@ -41,9 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "child.h"
-#include "clock.h"
-#include "pagemap.h"
+#include "run/child.h"
+#include "run/clock.h"
+#include "kernel/pagemap.h"
 #include "workload.h"
 
 #define VS_BATCH_BYTES		(256u << 10)	/* per fork: fork rate stays moderate */

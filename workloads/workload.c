@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scratch.h"
+#include "run/scratch.h"
 #include "workload.h"
 
 extern const struct workload_ops workload_cpu;

@@ -9,8 +9,8 @@
 
 #include <sys/types.h>
 
-#include "caps.h"
-#include "job.h"
+#include "run/caps.h"
+#include "run/job.h"
 
 #define WORKLOAD_OPS_VERSION 1
 

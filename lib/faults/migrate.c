@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migrate: move_pages(2) a random range of the region to another NUMA node
+ * while kernel writes are in flight, so pages bounce between nodes over a
+ * run.  Pages with an O_DIRECT read in flight or pinned long-term refuse
+ * to move (status -EBUSY/-EAGAIN): that refusal is part of the test.
+ * Evidence: pages whose node really changed, from the per-page status
+ * move_pages returns (the node the page is on after the call).
+ * Needs two NUMA nodes with memory.
+ * Target: mm/migrate.c (migrate_pages, folio_migrate_mapping and the
+ * refcount check that keeps pinned pages), GUP against migration entries.
+ */
+#include <errno.h>
+#include <numa.h>
+#include <numaif.h>
+#include <stdlib.h>
+
+#include "faults/fault.h"
+
+#define MIGRATE_MAX_PAGES 256
+
+struct migrate_priv {
+	int nnodes;
+	int nodes[64];		/* nodes with memory */
+	void *pages[MIGRATE_MAX_PAGES];
+	int target[MIGRATE_MAX_PAGES];
+	int where[MIGRATE_MAX_PAGES];
+	int status[MIGRATE_MAX_PAGES];
+	_Atomic uint64_t *ev_migrated, *ev_refused;
+};
+
+static int memory_nodes(int *nodes, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i <= numa_max_node() && n < max; i++) {
+		long long free_b = 0;
+
+		if (numa_node_size64(i, &free_b) > 0)
+			nodes[n++] = i;
+	}
+	return n;
+}
+
+static const char *migrate_probe(void)
+{
+	int nodes[64];
+
+	if (numa_available() < 0)
+		return "unavailable: no NUMA support (get_mempolicy fails)";
+	if (memory_nodes(nodes, 64) < 2)
+		return "unavailable: 1 NUMA node";
+	return NULL;
+}
+
+static int migrate_setup(struct fault_inst *f)
+{
+	struct migrate_priv *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->nnodes = numa_available() < 0 ? 0 : memory_nodes(p->nodes, 64);
+	p->ev_migrated = job_ev(f->job, "pages_migrated");
+	p->ev_refused = job_ev(f->job, "migrate_pages_refused");
+	f->priv = p;
+	return p->nnodes < 2 ? -ENOTSUP : 0;
+}
+
+/* The node other than @cur to send a page to: the next one, round robin. */
+static int other_node(const struct migrate_priv *p, int cur, unsigned int skew)
+{
+	for (int i = 0; i < p->nnodes; i++)
+		if (p->nodes[i] == cur)
+			return p->nodes[(i + 1 + skew % (p->nnodes - 1)) % p->nnodes];
+	return p->nodes[skew % p->nnodes];
+}
+
+/*
+ * Move @n pages at @addr each to a node other than its own.  Returns the
+ * number of pages that really changed node, or -errno.  Exposed through
+ * the ops only; kept apart so that its rules read in one place:
+ * status[i] >= 0 is the node the page is on now, < 0 why it did not move
+ * (-ENOENT not present, -EBUSY/-EAGAIN pinned or busy, -EFAULT no page).
+ */
+static long migrate_range(struct migrate_priv *p, uint8_t *addr, size_t n, unsigned int skew)
+{
+	size_t ps = job_page_size();
+	long moved = 0;
+
+	for (size_t i = 0; i < n; i++)
+		p->pages[i] = addr + i * ps;
+	/* nodes == NULL: only ask where each page is. */
+	if (move_pages(0, n, p->pages, NULL, p->where, 0))
+		return -errno;
+	for (size_t i = 0; i < n; i++)
+		p->target[i] = other_node(p, p->where[i], skew);
+	if (move_pages(0, n, p->pages, p->target, p->status, MPOL_MF_MOVE) < 0)
+		return -errno;
+	for (size_t i = 0; i < n; i++) {
+		if (p->where[i] >= 0 && p->status[i] >= 0 && p->status[i] != p->where[i])
+			moved++;
+		else if (p->where[i] >= 0 && p->status[i] < 0)
+			ev_add(p->ev_refused, 1);
+	}
+	return moved;
+}
+
+static int migrate_inject(struct fault_inst *f, struct rng *r)
+{
+	struct migrate_priv *p = f->priv;
+	const struct region *reg = &f->job->reg;
+	size_t pages = reg->size / job_page_size();
+	size_t n = 1 + rng_below(r, pages < MIGRATE_MAX_PAGES ? pages : MIGRATE_MAX_PAGES);
+	size_t first = rng_below(r, pages - n + 1);
+	long moved = migrate_range(p, reg->base + first * job_page_size(), n,
+				   (unsigned int)rng_next(r));
+
+	/* move_pages returns > 0 for pages it could not move: not an error. */
+	if (moved < 0)
+		return moved == -ENOMEM || moved == -EBUSY ? 0 : (int)moved;
+	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
+	if (moved) {
+		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+		ev_add(p->ev_migrated, (uint64_t)moved);
+	}
+	return 0;
+}
+
+static void migrate_teardown(struct fault_inst *f)
+{
+	free(f->priv);
+	f->priv = NULL;
+}
+
+const struct fault_ops fault_migrate = {
+	.name = "migrate",
+	.desc = "move_pages(2) random ranges to another NUMA node and back",
+	.interval_ms = 10,
+	.needs = 0,
+	.refuses = MC_HUGETLB,
+	.proof = "pages_migrated",
+	.probe = migrate_probe,
+	.setup = migrate_setup,
+	.inject = migrate_inject,
+	.teardown = migrate_teardown,
+};
