@@ -7,6 +7,7 @@
 #include "run/caps.h"
 #include "compat.h"
 #include "faults/fault.h"
+#include "run/namelist.h"
 #include "workload.h"
 
 static const char *need(const char *who, const char *name, unsigned int needs,
@@ -50,6 +51,22 @@ const char *compat_check(const struct workload_ops *wl, const struct backing_ops
 	}
 	return need("fault", f->name, f->needs, f->refuses, f->refuses_why, caps, bk->name, buf,
 		    len);
+}
+
+const char *compat_faults(const struct job_config *c, char *buf, size_t len)
+{
+	for (unsigned int i = 0; i < c->nfaults; i++) {
+		const struct fault_ops *f = fault_find(c->faults[i]);
+
+		for (unsigned int k = 0; f && f->conflicts && k < c->nfaults; k++) {
+			if (!namelist_has(f->conflicts, c->faults[k]))
+				continue;
+			snprintf(buf, len, "faults %s and %s cannot share a job (%s)", f->name,
+				 c->faults[k], f->conflicts_why);
+			return buf;
+		}
+	}
+	return NULL;
 }
 
 unsigned int cfg_fork_kinds(const struct job_config *c)

@@ -18,6 +18,9 @@ struct fault_ops;
 const char *compat_check(const struct workload_ops *wl, const struct backing_ops *bk,
 			 unsigned int caps, const struct fault_ops *f, char *buf, size_t len);
 
+/* NULL if the faults of @c can share a job (no fault_ops.conflicts), else why not. */
+const char *compat_faults(const struct job_config *c, char *buf, size_t len);
+
 /* How many kinds of fork a job of @c has: its workload's, its faults'. */
 unsigned int cfg_fork_kinds(const struct job_config *c);
 

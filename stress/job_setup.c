@@ -316,8 +316,7 @@ bool job_join(struct job *j, job_joiner join, void *ctx)
 void job_teardown(struct job *j)
 {
 	for (unsigned int i = 0; i < j->nfaults; i++)
-		if (j->faults[i].ops && j->faults[i].ops->teardown)
-			j->faults[i].ops->teardown(&j->faults[i]);
+		fault_teardown(&j->faults[i]);
 	if (j->scratch.fd >= 0)
 		scratch_close(&j->scratch);
 	oracle_destroy(&j->oracle);

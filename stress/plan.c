@@ -155,10 +155,10 @@ static int add_combo(struct run_ctx *run, struct job_config *out, unsigned int *
 	return 0;
 }
 
-static int expand_one(struct run_ctx *run, struct job_config *out, unsigned int *n,
-		      const struct job_config *c)
+/* Every workload x backing of @c ("all" or its own), under fault @f (may be NULL). */
+static int expand_combos(struct run_ctx *run, struct job_config *out, unsigned int *n,
+			 const struct job_config *c, const struct fault_ops *f)
 {
-	bool each = c->nfaults == 1 && !strcmp(c->faults[0], CFG_EACH);
 	bool all_wl = !strcmp(c->workload, CFG_ALL), all_bk = !strcmp(c->backing, CFG_ALL);
 	int ret = 0;
 
@@ -170,16 +170,26 @@ static int expand_one(struct run_ctx *run, struct job_config *out, unsigned int 
 		for (int b = 0; backing_table[b] && !ret; b++) {
 			const struct backing_ops *bk = backing_table[b];
 
-			if (!all_bk && strcmp(bk->name, c->backing))
-				continue;
-			if (!each) {
-				ret = add_combo(run, out, n, c, wl, bk, NULL);
-				continue;
-			}
-			for (int k = 0; fault_table[k] && !ret; k++)
-				ret = add_combo(run, out, n, c, wl, bk, fault_table[k]);
+			if (all_bk || !strcmp(bk->name, c->backing))
+				ret = add_combo(run, out, n, c, wl, bk, f);
 		}
 	}
+	return ret;
+}
+
+/*
+ * faults = each: fault by fault, so the jobs of a round share their fault
+ * (as one section per fault would): a round of forks, a round of pageouts.
+ */
+static int expand_one(struct run_ctx *run, struct job_config *out, unsigned int *n,
+		      const struct job_config *c)
+{
+	int ret = 0;
+
+	if (!(c->nfaults == 1 && !strcmp(c->faults[0], CFG_EACH)))
+		return expand_combos(run, out, n, c, NULL);
+	for (int k = 0; fault_table[k] && !ret; k++)
+		ret = expand_combos(run, out, n, c, fault_table[k]);
 	return ret;
 }
 
@@ -332,14 +342,6 @@ static void plan_add_implied(struct job_config *c, const struct backing_ops *bk)
 	c->nfaults++;
 }
 
-static bool has_fault(const struct job_config *c, const char *name)
-{
-	for (unsigned int k = 0; k < c->nfaults; k++)
-		if (!strcmp(c->faults[k], name))
-			return true;
-	return false;
-}
-
 /* --kernel-lacks=not-run: what the kernel under test lacks is listed, not fatal. */
 static bool kernel_lacks_not_run(const struct run_ctx *run, const char *why)
 {
@@ -375,15 +377,9 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 		return -ENOTSUP;
 	}
 	plan_add_implied(c, bk);
-	/*
-	 * Both move the region's pages away and back, and each undoes state
-	 * the other relies on (mremap drops the uffd registration; a move-back
-	 * then fails and leaves holes): together they would report their own
-	 * damage as the kernel's.
-	 */
-	if (has_fault(c, "mremap") && has_fault(c, "uffd-move")) {
-		snprintf(why, len, "job %s: faults mremap and uffd-move cannot share a job (each "
-			 "undoes what the other relies on); use two jobs", c->name);
+	no = compat_faults(c, buf, sizeof(buf));
+	if (no) {
+		snprintf(why, len, "job %s: %s; use two jobs", c->name, no);
 		return -ENOTSUP;
 	}
 	j->nfaults = 0;

@@ -57,7 +57,7 @@ static int collapse_inject(struct fault_inst *f, struct rng *r)
 	int ret;
 
 	if (!range_pick_aligned(reg->base, reg->size, pmd_size(), rng_next(r), &chunk))
-		goto skip;
+		return FAULT_SKIPPED;
 	fault_range(f, chunk, pmd_size());
 	ret = range_pages_take(chunk, npages, pmd_order(), &before);
 	if (ret)
@@ -70,31 +70,20 @@ static int collapse_inject(struct fault_inst *f, struct rng *r)
 			return ret;
 	}
 	if (before.large == npages)
-		goto skip;	/* still whole (pinned): nothing to collapse */
+		return FAULT_SKIPPED;	/* still whole (pinned): nothing to collapse */
 	if (madvise(chunk, pmd_size(), MADV_COLLAPSE)) {
-		if (errno != EAGAIN && errno != EINVAL && errno != ENOMEM && errno != EBUSY)
-			return -errno;
-		ev_add(p->ev_refused, 1);
-		goto skip;
+		ret = -errno;
+		if (fault_benign(f->ops, ret))
+			ev_add(p->ev_refused, 1);
+		return ret;
 	}
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ret = range_pages_take(chunk, npages, pmd_order(), &after);
 	if (ret)
 		return ret;
-	if (after.large > before.large) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_collapsed, (after.large - before.large) * job_page_size());
-	}
-	return 0;
-skip:
-	atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-	return 0;
-}
-
-static void collapse_teardown(struct fault_inst *f)
-{
-	free(f->priv);
-	f->priv = NULL;
+	if (after.large <= before.large)
+		return FAULT_DONE;
+	ev_add(p->ev_collapsed, (after.large - before.large) * job_page_size());
+	return FAULT_CONFIRMED;
 }
 
 const struct fault_ops fault_collapse = {
@@ -107,5 +96,5 @@ const struct fault_ops fault_collapse = {
 	.probe = collapse_probe,
 	.setup = collapse_setup,
 	.inject = collapse_inject,
-	.teardown = collapse_teardown,
+	.benign = { EAGAIN, EINVAL, ENOMEM, EBUSY },
 };

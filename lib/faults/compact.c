@@ -298,7 +298,6 @@ static int compact_inject(struct fault_inst *f, struct rng *r)
 	ret = tunable_poke(COMPACT_PATH, "1");
 	if (ret)
 		return ret;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ret = census_pfns(p->addr, p->npages, p->after);
 	if (!ret)
 		ret = vmstat_read("pgmigrate_success", &mig);
@@ -312,15 +311,12 @@ static int compact_inject(struct fault_inst *f, struct rng *r)
 	 */
 	for (size_t i = 0; mig > p->mig_before && i < p->npages; i++)
 		moved += p->before[i] && p->after[i] && p->before[i] != p->after[i];
-	if (moved) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_moved, moved);
-	}
+	ev_add(p->ev_moved, moved);
 	t = p->before;
 	p->before = p->after;
 	p->after = t;
 	p->mig_before = mig;
-	return 0;
+	return moved ? FAULT_CONFIRMED : FAULT_DONE;
 }
 
 static void compact_teardown(struct fault_inst *f)
@@ -332,8 +328,6 @@ static void compact_teardown(struct fault_inst *f)
 	pool_drop(p);
 	free(p->before);
 	free(p->after);
-	free(p);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_compact = {

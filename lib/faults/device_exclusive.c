@@ -96,25 +96,21 @@ static int devex_inject(struct fault_inst *f, struct rng *r)
 	}
 	fault_range(f, addr, n * job_page_size());
 	ret = hmm_make_exclusive(p->fd, addr, n);
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	if (ret == -EBUSY) {
 		/* Some page could not be made exclusive (being written, migrating): later. */
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
 		ev_add(p->ev_refused, 1);
-		return 0;
+		return FAULT_SKIPPED;
 	}
 	if (ret)
 		return ret;
 	held = hmm_still_exclusive(p->fd, addr, n);
 	if (held < 0)
 		return held;
-	if (held) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+	if (held)
 		ev_add(p->ev_made, n);
-	}
 	p->held = addr;
 	p->nheld = n;
-	return 0;
+	return held ? FAULT_CONFIRMED : FAULT_DONE;
 }
 
 

@@ -91,30 +91,28 @@ static int devmig_inject(struct fault_inst *f, struct rng *r)
 	ret = hmm_migrate_to_dev(p->fd, addr, n, &moved);
 	if (ret)
 		return ret;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ret = hmm_snapshot(p->fd, addr, n, p->prot);
 	if (ret)
 		return ret;
 	on_dev = hmm_count_on_device(p->prot, n);
 	if (!on_dev) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
 		ev_add(p->ev_refused, before.present);
-		return 0;
+		return FAULT_DONE;
 	}
-	atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
 	ev_add(p->ev_to_dev, on_dev);
 	if (before.present > on_dev)
 		ev_add(p->ev_refused, before.present - on_dev);
 	if (rng_below(r, 2)) {
 		ret = hmm_migrate_to_sys(p->fd, addr, n, &moved);
-		if (!ret)
-			ev_add(p->ev_back_migrate, moved);
-		return ret;
+		if (ret)
+			return ret;
+		ev_add(p->ev_back_migrate, moved);
+		return FAULT_CONFIRMED;
 	}
 	/* Left on the device: the workload's next access brings it back. */
 	p->left = addr;
 	p->nleft = n;
-	return 0;
+	return FAULT_CONFIRMED;
 }
 
 

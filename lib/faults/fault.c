@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The table of faults and the injector loop they share. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,44 +10,33 @@
 #include "kernel/pagerange.h"
 #include "kernel/ftrace.h"
 
-extern const struct fault_ops fault_collapse;
-extern const struct fault_ops fault_compact;
-extern const struct fault_ops fault_device_exclusive;
-extern const struct fault_ops fault_device_migrate;
-extern const struct fault_ops fault_fork;
-extern const struct fault_ops fault_ksm;
-extern const struct fault_ops fault_madv_free;
-extern const struct fault_ops fault_migrate;
-extern const struct fault_ops fault_mprotect;
-extern const struct fault_ops fault_mremap;
-extern const struct fault_ops fault_pageout;
-extern const struct fault_ops fault_reclaim;
-extern const struct fault_ops fault_softdirty;
-extern const struct fault_ops fault_swapin_race;
-extern const struct fault_ops fault_thp_split;
-extern const struct fault_ops fault_uffd_move;
-extern const struct fault_ops fault_writeback;
-extern const struct fault_ops fault_zswap;
+/* The table: one line per fault, naming its const struct fault_ops (fault_<name>). */
+#define FAULTS(X) \
+	X(collapse) \
+	X(compact) \
+	X(device_exclusive) \
+	X(device_migrate) \
+	X(fork) \
+	X(ksm) \
+	X(madv_free) \
+	X(migrate) \
+	X(mprotect) \
+	X(mremap) \
+	X(pageout) \
+	X(reclaim) \
+	X(softdirty) \
+	X(swapin_race) \
+	X(thp_split) \
+	X(uffd_move) \
+	X(writeback) \
+	X(zswap)
+
+#define DECLARE(n) extern const struct fault_ops fault_##n;
+#define ENTRY(n) &fault_##n,
+FAULTS(DECLARE)
 
 const struct fault_ops *const fault_table[] = {
-	&fault_collapse,
-	&fault_compact,
-	&fault_device_exclusive,
-	&fault_device_migrate,
-	&fault_fork,
-	&fault_ksm,
-	&fault_madv_free,
-	&fault_migrate,
-	&fault_mprotect,
-	&fault_mremap,
-	&fault_pageout,
-	&fault_reclaim,
-	&fault_softdirty,
-	&fault_swapin_race,
-	&fault_thp_split,
-	&fault_uffd_move,
-	&fault_writeback,
-	&fault_zswap,
+	FAULTS(ENTRY)
 	NULL,
 };
 
@@ -87,6 +78,52 @@ void fault_failed(struct fault_inst *f, int err)
 	f->err = err;
 }
 
+bool fault_benign(const struct fault_ops *ops, int err)
+{
+	for (int i = 0; i < FAULT_MAX_BENIGN && ops->benign[i]; i++)
+		if (ops->benign[i] == -err)
+			return true;
+	return false;
+}
+
+static void add(_Atomic uint64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+void fault_confirm(struct fault_inst *f)
+{
+	add(&f->confirmed);
+}
+
+void fault_teardown(struct fault_inst *f)
+{
+	if (f->ops && f->ops->teardown)
+		f->ops->teardown(f);
+	free(f->priv);
+	f->priv = NULL;
+}
+
+/* Count what one inject() did; false if it failed (the injector stops). */
+static bool fault_count(struct fault_inst *f, int ret)
+{
+	if (ret < 0 && fault_benign(f->ops, ret))
+		ret = FAULT_SKIPPED;
+	switch (ret) {
+	case FAULT_SKIPPED:
+		add(&f->skipped);
+		return true;
+	case FAULT_CONFIRMED:
+		add(&f->confirmed);
+		/* fallthrough */
+	case FAULT_DONE:
+		add(&f->count);
+		return true;
+	}
+	fault_failed(f, ret < 0 ? ret : -EPROTO);
+	return false;
+}
+
 void *fault_thread(void *arg)
 {
 	struct fault_inst *f = arg;
@@ -110,10 +147,8 @@ void *fault_thread(void *arg)
 		evring_add(&f->job->evr, EVK_FAULT_END, 0, 0, 0, (uint64_t)(int64_t)ret);
 		pthread_rwlock_unlock(&f->job->maplock);
 		op_end(&f->watch);
-		if (ret < 0) {
-			fault_failed(f, ret);
+		if (!fault_count(f, ret))
 			break;
-		}
 		/* Jitter in [iv/2, 3iv/2) keeps injections from phase-locking with I/O. */
 		fault_sleep(f, iv ? iv / 2 + (unsigned int)rng_below(&r, iv) : 0);
 	}

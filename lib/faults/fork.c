@@ -170,9 +170,9 @@ static void __attribute__((noreturn)) child_main(struct job *j, struct fork_shar
 	_exit(0);
 }
 
-static void collect(struct fault_inst *f, struct fork_priv *p, pid_t pid, int status)
+/* Whether the child verified what it checked. */
+static bool collect(struct fork_priv *p, struct job *j, pid_t pid, int status)
 {
-	struct job *j = f->job;
 	struct fork_shared *sh = p->sh;
 	bool ok = status == 0 && atomic_load_explicit(&sh->done, memory_order_acquire);
 
@@ -190,9 +190,9 @@ static void collect(struct fault_inst *f, struct fork_priv *p, pid_t pid, int st
 	}
 	if (ok) {
 		ev_add(p->ev_verified, 1);
-		if (sh->checked)
-			atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-	} else if (hugetlb_child_killed_for_pool(j, pid, status)) {
+		return sh->checked > 0;
+	}
+	if (hugetlb_child_killed_for_pool(j, pid, status)) {
 		ev_add(p->ev_pool_killed, 1);
 	} else if (status != -EINTR) {
 		/*
@@ -203,6 +203,7 @@ static void collect(struct fault_inst *f, struct fork_priv *p, pid_t pid, int st
 		ev_add(p->ev_failed, 1);
 		ev_max(p->ev_fail_status, status < 0 ? 1000 + (uint64_t)-status : (uint64_t)status);
 	}
+	return false;
 }
 
 /*
@@ -228,24 +229,20 @@ static int fork_inject(struct fault_inst *f, struct rng *r)
 	pid_t pid;
 
 	(void)r;
-	if (!cow_page_free(j)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (!cow_page_free(j))
+		return FAULT_SKIPPED;
 	memset(p->sh, 0, sizeof(*p->sh));
 	oracle_snapshot(&j->oracle, p->snap);
 	p->forks++;
 	pid = fork();
 	if (pid < 0)
-		return errno == EAGAIN || errno == ENOMEM ? 0 : -errno;
+		return -errno;
 	if (pid == 0)
 		child_main(j, p->sh, p->forks);
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	oracle_stable(&j->oracle, p->snap, p->sh->bitmap);
 	atomic_store_explicit(&p->sh->go, 1, memory_order_release);
 	status = job_child_wait(j, pid, timeout);
-	collect(f, p, pid, status);
-	return 0;
+	return collect(p, j, pid, status) ? FAULT_CONFIRMED : FAULT_DONE;
 }
 
 static void fork_teardown(struct fault_inst *f)
@@ -256,8 +253,6 @@ static void fork_teardown(struct fault_inst *f)
 		return;
 	munmap(p->sh, p->sh_len);
 	free(p->snap);
-	free(p);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_fork = {
@@ -281,5 +276,6 @@ const struct fault_ops fault_fork = {
 	.proof = "children_verified,child_blocks_checked",
 	.setup = fork_setup,
 	.inject = fork_inject,
+	.benign = { EAGAIN, ENOMEM },
 	.teardown = fork_teardown,
 };

@@ -86,7 +86,7 @@ static void sample(struct fault_inst *f, struct ksm_priv *p)
 	if (ksm_merged_pages(f->job, &n) || !n)
 		return;
 	ev_max(p->ev_merged, n);
-	atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+	fault_confirm(f);
 }
 
 /* Give back held runs older than @age ms, checking them: merged, they must still match. */
@@ -114,10 +114,8 @@ static int ksm_inject(struct fault_inst *f, struct rng *r)
 
 	sample(f, p);
 	release_held(j, p, KSM_HOLD_MS, true);
-	if (p->nheld == KSM_HELD || !claim_run(j, r, &b0, &b1)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (p->nheld == KSM_HELD || !claim_run(j, r, &b0, &b1))
+		return FAULT_SKIPPED;
 	/* Verify what we overwrite: damage must not be hidden by our write. */
 	for (size_t b = b0; b < b1; b++) {
 		if (!job_verify_owned(j, b, DET_FAULT))
@@ -127,8 +125,7 @@ static int ksm_inject(struct fault_inst *f, struct rng *r)
 	}
 	/* Bad blocks stay bad: job_release_blocks() only gives back owned ones. */
 	p->held[p->nheld++] = (struct ksm_held){ b0, b1, clock_ms() };
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
-	return 0;
+	return FAULT_DONE;
 }
 
 static void ksm_teardown(struct fault_inst *f)
@@ -137,8 +134,6 @@ static void ksm_teardown(struct fault_inst *f)
 
 	if (p && f->job->reg.base)
 		release_held(f->job, p, 0, false);
-	free(f->priv);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_ksm = {

@@ -69,10 +69,8 @@ static int mfree_inject(struct fault_inst *f, struct rng *r)
 	struct range_pages rp;
 	int ret;
 
-	if (!job_claim_pages(j, first, n, &b0, &b1)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (!job_claim_pages(j, first, n, &b0, &b1))
+		return FAULT_SKIPPED;
 	/* Damage already there is reported (and the block marked bad) before it is forgotten. */
 	for (size_t b = b0; b < b1; b++)
 		job_verify_owned(j, b, DET_FAULT);
@@ -83,7 +81,6 @@ static int mfree_inject(struct fault_inst *f, struct rng *r)
 				oracle_release(&j->oracle, b, false);
 		return ret;
 	}
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ret = range_pages_take(addr, n, 1, &rp);
 	for (size_t b = b0; b < b1; b++) {
 		if (oracle_state(&j->oracle, b) != BLK_BUSY)
@@ -93,19 +90,10 @@ static int mfree_inject(struct fault_inst *f, struct rng *r)
 	}
 	if (ret)
 		return ret;
-	if (rp.lazyfree) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_lazy, rp.lazyfree);
-	}
+	ev_add(p->ev_lazy, rp.lazyfree);
 	if (p->n++ & 1)
 		pageout_lazy(p, addr, n);
-	return 0;
-}
-
-static void mfree_teardown(struct fault_inst *f)
-{
-	free(f->priv);
-	f->priv = NULL;
+	return rp.lazyfree ? FAULT_CONFIRMED : FAULT_DONE;
 }
 
 const struct fault_ops fault_madv_free = {
@@ -118,5 +106,4 @@ const struct fault_ops fault_madv_free = {
 	.proof = "pages_lazyfree",
 	.setup = mfree_setup,
 	.inject = mfree_inject,
-	.teardown = mfree_teardown,
 };

@@ -116,20 +116,10 @@ static int migrate_inject(struct fault_inst *f, struct rng *r)
 				   (unsigned int)rng_next(r));
 
 	/* move_pages returns > 0 for pages it could not move: not an error. */
-	if (moved < 0)
-		return moved == -ENOMEM || moved == -EBUSY ? 0 : (int)moved;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
-	if (moved) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_migrated, (uint64_t)moved);
-	}
-	return 0;
-}
-
-static void migrate_teardown(struct fault_inst *f)
-{
-	free(f->priv);
-	f->priv = NULL;
+	if (moved <= 0)
+		return moved < 0 ? (int)moved : FAULT_DONE;
+	ev_add(p->ev_migrated, (uint64_t)moved);
+	return FAULT_CONFIRMED;
 }
 
 const struct fault_ops fault_migrate = {
@@ -142,5 +132,5 @@ const struct fault_ops fault_migrate = {
 	.probe = migrate_probe,
 	.setup = migrate_setup,
 	.inject = migrate_inject,
-	.teardown = migrate_teardown,
+	.benign = { ENOMEM, EBUSY },
 };

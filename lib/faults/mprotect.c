@@ -55,33 +55,22 @@ static int mprot_inject(struct fault_inst *f, struct rng *r)
 	bool ro;
 	int ret;
 
-	if (!job_claim_pages(j, first, npages, &b0, &b1)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (!job_claim_pages(j, first, npages, &b0, &b1))
+		return FAULT_SKIPPED;
 	if (mprotect(addr, len, PROT_READ)) {
 		ret = -errno;
 		job_release_blocks(j, b0, b1, false);
 		return ret;
 	}
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ro = maps_range_has_perms(addr, len, "r--");
 	if (mprotect(addr, len, PROT_READ | PROT_WRITE)) {
 		/* Still read-only: keep the blocks claimed so nobody writes there. */
 		return -errno;
 	}
-	if (ro) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+	if (ro)
 		ev_add(p->ev_pages, npages);
-	}
 	job_release_blocks(j, b0, b1, true);
-	return 0;
-}
-
-static void mprot_teardown(struct fault_inst *f)
-{
-	free(f->priv);
-	f->priv = NULL;
+	return ro ? FAULT_CONFIRMED : FAULT_DONE;
 }
 
 const struct fault_ops fault_mprotect = {
@@ -93,5 +82,4 @@ const struct fault_ops fault_mprotect = {
 	.proof = "pages_mprotected",
 	.setup = mprot_setup,
 	.inject = mprot_inject,
-	.teardown = mprot_teardown,
 };

@@ -156,7 +156,7 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 	size_t ps = job_page_size(), pages = j->reg.size / ps, n, first, b0, b1, len;
 	uint8_t *addr, *dst;
 	void *got;
-	int ret;
+	int ret, did = FAULT_DONE;
 
 	/* A quarter of the moves: a whole PMD, so THP moves as a PMD. */
 	if (pages >= MREMAP_MAX_PAGES && !rng_below(r, 4)) {
@@ -171,10 +171,8 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 		n = 1 + rng_below(r, pages < 128 ? pages : 128);
 		first = rng_below(r, pages - n + 1);
 	}
-	if (first + n > pages || !job_claim_pages(j, first, n, &b0, &b1)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (first + n > pages || !job_claim_pages(j, first, n, &b0, &b1))
+		return FAULT_SKIPPED;
 	addr = j->reg.base + first * ps;
 	len = n * ps;
 	dst = p->spare + ((uintptr_t)addr & (pmd_size() - 1));
@@ -184,13 +182,12 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 		goto out_release;
 	got = mremap(addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, dst);
 	if (got == MAP_FAILED) {
-		ret = errno == ENOMEM ? 0 : -errno;	/* ENOMEM: VMA count limit */
+		ret = -errno;	/* ENOMEM (benign): the VMA count limit */
 		goto out_release;
 	}
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ret = census_pfns(dst, n, p->pfn_new);
 	if (!ret && same_pfns(p, n)) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+		did = FAULT_CONFIRMED;
 		ev_add(p->ev_remapped, same_pfns(p, n));
 		ev_add(p->ev_pmd, !((uintptr_t)addr & (pmd_size() - 1)) && n == MREMAP_MAX_PAGES);
 	}
@@ -199,7 +196,9 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 	if (mremap(dst, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, addr) == MAP_FAILED)
 		return -errno;	/* blocks stay claimed: their addresses are gone */
 	finish(j, p, b0, b1);
-	return ret ? ret : rereserve(p, dst, len);
+	if (!ret)
+		ret = rereserve(p, dst, len);
+	return ret ? ret : did;
 out_release:
 	job_release_blocks(j, b0, b1, false);
 	return ret;
@@ -215,8 +214,6 @@ static void mremap_teardown(struct fault_inst *f)
 		munmap(p->spare, p->spare_len);
 	free(p->pfn_old);
 	free(p->pfn_new);
-	free(p);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_mremap = {
@@ -224,11 +221,20 @@ const struct fault_ops fault_mremap = {
 	.desc = "mremap a range away (MREMAP_DONTUNMAP) and back, pinned pages included",
 	/* Every move stops all workers for a moment: keep them a small share. */
 	.interval_ms = 50,
+	/*
+	 * Both move the region's pages away and back, and each undoes state
+	 * the other relies on (mremap drops the uffd registration; a move-back
+	 * then fails and leaves holes): together they would report their own
+	 * damage as the kernel's.
+	 */
+	.conflicts = "uffd-move",
+	.conflicts_why = "each undoes what the other relies on",
 	.exclusive = true,
 	.needs = 0,
 	.refuses = MC_HUGETLB,
 	.proof = "pages_remapped",
 	.setup = mremap_setup,
 	.inject = mremap_inject,
+	.benign = { ENOMEM },
 	.teardown = mremap_teardown,
 };

@@ -33,15 +33,10 @@ long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r)
 	size_t npages = reg->size / p->psize;
 	size_t len = 1 + rng_below(r, npages < PAGEOUT_MAX_PAGES ? npages : PAGEOUT_MAX_PAGES);
 	size_t first = rng_below(r, npages - len + 1);
-	long swapped;
 
 	p->shared = f->job->caps & MC_SHARED;
 	fault_range(f, reg->base + first * p->psize, len * p->psize);
-	swapped = pageout_range(p, reg->base + first * p->psize, len);
-
-	if (swapped >= 0)
-		atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
-	return swapped;
+	return pageout_range(p, reg->base + first * p->psize, len);
 }
 
 static int pageout_setup(struct fault_inst *f)
@@ -66,17 +61,10 @@ static int pageout_inject(struct fault_inst *f, struct rng *r)
 	struct pageout_priv *p = f->priv;
 	long swapped = pageout_random(f, &p->ctx, r);
 
-	if (swapped == -EAGAIN) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
-	if (swapped < 0)
-		return (int)swapped;
-	if (swapped > 0) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_swapped, (uint64_t)swapped);
-	}
-	return 0;
+	if (swapped <= 0)
+		return swapped < 0 ? (int)swapped : FAULT_DONE;
+	ev_add(p->ev_swapped, (uint64_t)swapped);
+	return FAULT_CONFIRMED;
 }
 
 static void pageout_teardown(struct fault_inst *f)
@@ -86,8 +74,6 @@ static void pageout_teardown(struct fault_inst *f)
 	if (!p)
 		return;
 	pageout_fini(&p->ctx);
-	free(p);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_pageout = {
@@ -99,5 +85,6 @@ const struct fault_ops fault_pageout = {
 	.probe = fault_swap_probe,
 	.setup = pageout_setup,
 	.inject = pageout_inject,
+	.benign = { EAGAIN },
 	.teardown = pageout_teardown,
 };

@@ -455,21 +455,17 @@ static int reclaim_inject(struct fault_inst *f, struct rng *r)
 		return ret;
 	cold_range(f, r, bytes);
 	ret = reclaim_watched(p, &look, reg->base, bytes, &got);
-	if (ret == 1) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (ret == 1)
+		return FAULT_SKIPPED;
 	if (ret && ret != -EAGAIN && ret != -EBUSY)
 		return ret;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	/* Could not reclaim that much (pinned pages): it may still have done some. */
 	if (ret)
 		ev_add(p->ev_busy, 1);
-	if (got > 0) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_reclaimed, (uint64_t)got);
-	}
-	return 0;
+	if (got <= 0)
+		return FAULT_DONE;
+	ev_add(p->ev_reclaimed, (uint64_t)got);
+	return FAULT_CONFIRMED;
 }
 
 static void reclaim_teardown(struct fault_inst *f)
@@ -486,8 +482,6 @@ static void reclaim_teardown(struct fault_inst *f)
 		close(p->pagemap_fd);
 	free(p->before);
 	free(p->after);
-	free(p);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_reclaim = {

@@ -73,22 +73,14 @@ static int sd_inject(struct fault_inst *f, struct rng *r)
 	ret = tunable_poke(CLEAR_REFS, "4");
 	if (ret)
 		return ret;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ret = range_pages_take(reg->base, npages, 1, &after);
 	if (ret)
 		return ret;
 	/* Writes between the two walks set bits again: the difference is a lower bound. */
-	if (before.soft_dirty > after.soft_dirty) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_cleared, before.soft_dirty - after.soft_dirty);
-	}
-	return 0;
-}
-
-static void sd_teardown(struct fault_inst *f)
-{
-	free(f->priv);
-	f->priv = NULL;
+	if (before.soft_dirty <= after.soft_dirty)
+		return FAULT_DONE;
+	ev_add(p->ev_cleared, before.soft_dirty - after.soft_dirty);
+	return FAULT_CONFIRMED;
 }
 
 const struct fault_ops fault_softdirty = {
@@ -101,5 +93,4 @@ const struct fault_ops fault_softdirty = {
 	.probe = sd_probe,
 	.setup = sd_setup,
 	.inject = sd_inject,
-	.teardown = sd_teardown,
 };

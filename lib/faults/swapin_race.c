@@ -217,15 +217,12 @@ static int swapin_inject(struct fault_inst *f, struct rng *r)
 	long swapped = claim_and_swap(p, j, r, &addr, &n, &b0, &b1), raced = 0;
 	int ret;
 
-	if (swapped <= 0) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return (int)swapped;
-	}
+	if (swapped <= 0)
+		return swapped < 0 ? (int)swapped : FAULT_SKIPPED;
 	ev_add(p->ev_before, (uint64_t)swapped);
 	ret = run_race(p, addr, n);
 	if (ret)
 		return ret;	/* the blocks stay claimed: a racer may still touch them */
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	/* Swapped right after the pageout and resident again after the race. */
 	ret = pagemap_read(p->ctx.pagemap_fd, addr, n, p->now);
 	if (!ret) {
@@ -236,11 +233,10 @@ static int swapin_inject(struct fault_inst *f, struct rng *r)
 	job_release_blocks(j, b0, b1, true);
 	if (ret)
 		return ret;
-	if (raced > 0) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_raced, (uint64_t)raced);
-	}
-	return 0;
+	if (raced <= 0)
+		return FAULT_DONE;
+	ev_add(p->ev_raced, (uint64_t)raced);
+	return FAULT_CONFIRMED;
 }
 
 static void swapin_teardown(struct fault_inst *f)

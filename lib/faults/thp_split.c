@@ -81,10 +81,8 @@ static int split_inject(struct fault_inst *f, struct rng *r)
 	void *chunk;
 	int ret;
 
-	if (!range_pick_aligned(reg->base, reg->size, pmd_size(), rng_next(r), &chunk)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (!range_pick_aligned(reg->base, reg->size, pmd_size(), rng_next(r), &chunk))
+		return FAULT_SKIPPED;
 	fault_range(f, chunk, pmd_size());
 	if (p->debugfs && p->n++ % 3 == 2)
 		order = 2 + (unsigned int)rng_below(r, PMD_ORDER - 2);
@@ -93,28 +91,18 @@ static int split_inject(struct fault_inst *f, struct rng *r)
 		return ret;
 	if (!before.large)
 		refill(p, chunk, order, &before);
-	if (!before.large) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (!before.large)
+		return FAULT_SKIPPED;
 	ret = thp_split_range(chunk, pmd_size(), order, p->debugfs);
 	if (ret)
 		return ret;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
 	ret = range_pages_take(chunk, npages, order + 1, &after);
 	if (ret)
 		return ret;
-	if (before.large > after.large) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_split, (before.large - after.large) * job_page_size());
-	}
-	return 0;
-}
-
-static void split_teardown(struct fault_inst *f)
-{
-	free(f->priv);
-	f->priv = NULL;
+	if (before.large <= after.large)
+		return FAULT_DONE;
+	ev_add(p->ev_split, (before.large - after.large) * job_page_size());
+	return FAULT_CONFIRMED;
 }
 
 const struct fault_ops fault_thp_split = {
@@ -127,5 +115,4 @@ const struct fault_ops fault_thp_split = {
 	.probe = split_probe,
 	.setup = split_setup,
 	.inject = split_inject,
-	.teardown = split_teardown,
 };

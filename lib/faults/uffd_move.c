@@ -283,10 +283,8 @@ static int um_inject(struct fault_inst *f, struct rng *r)
 	long same;
 	int err, ret;
 
-	if (!um_pick(f, r, &first, &n, &b0, &b1)) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
+	if (!um_pick(f, r, &first, &n, &b0, &b1))
+		return FAULT_SKIPPED;
 	src = j->reg.base + first * ps;
 	len = n * ps;
 	ret = pagemap_read(p->pagemap_fd, src, n, p->before);
@@ -300,7 +298,7 @@ static int um_inject(struct fault_inst *f, struct rng *r)
 	ret = um_register(p->uffd, spare, len);
 	if (ret)
 		goto out_unmap;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
+	ret = FAULT_DONE;
 	moved = um_move(p->uffd, spare, src, len, &err);
 	if (err == -EINVAL && !moved) {
 		/* The region lost its registration (mremap): register again. */
@@ -331,8 +329,7 @@ static int um_inject(struct fault_inst *f, struct rng *r)
 	if (!ret) {
 		same = same_entries(p->before, p->back, moved / ps);
 		ev_add(p->ev_returned, (uint64_t)same);
-		if (same > 0)
-			atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
+		ret = same > 0 ? FAULT_CONFIRMED : FAULT_DONE;
 	}
 out_unmap:
 	munmap(map, map_len);
@@ -352,8 +349,6 @@ static void um_teardown(struct fault_inst *f)
 		close(p->uffd);
 	if (p->pagemap_fd >= 0)
 		close(p->pagemap_fd);
-	free(p);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_uffd_move = {

@@ -79,18 +79,10 @@ static int wb_inject(struct fault_inst *f, struct rng *r)
 		ret = census_take(reg->base + first * ps, len * ps, &after);
 	if (ret)
 		return ret;
-	atomic_fetch_add_explicit(&f->count, 1, memory_order_relaxed);
-	if (before.dirty > after.dirty) {
-		ev_add(p->ev_written, before.dirty - after.dirty);
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-	}
-	return 0;
-}
-
-static void wb_teardown(struct fault_inst *f)
-{
-	free(f->priv);
-	f->priv = NULL;
+	if (before.dirty <= after.dirty)
+		return FAULT_DONE;
+	ev_add(p->ev_written, before.dirty - after.dirty);
+	return FAULT_CONFIRMED;
 }
 
 const struct fault_ops fault_writeback = {
@@ -102,5 +94,4 @@ const struct fault_ops fault_writeback = {
 	.proof = "pages_written_back",
 	.setup = wb_setup,
 	.inject = wb_inject,
-	.teardown = wb_teardown,
 };

@@ -134,10 +134,6 @@ static int zswap_inject(struct fault_inst *f, struct rng *r)
 	if (ret)
 		return ret;
 	swapped = pageout_random(f, &p->ctx, r);
-	if (swapped == -EAGAIN) {
-		atomic_fetch_add_explicit(&f->skipped, 1, memory_order_relaxed);
-		return 0;
-	}
 	if (swapped < 0)
 		return (int)swapped;
 	ret = read_swap_events(&e1);
@@ -147,11 +143,10 @@ static int zswap_inject(struct fault_inst *f, struct rng *r)
 	if (zswapped > (long)(e1.zswpout - e0.zswpout))
 		zswapped = (long)(e1.zswpout - e0.zswpout);
 	ev_add(p->ev_swapped, (uint64_t)swapped);
-	if (zswapped > 0) {
-		atomic_fetch_add_explicit(&f->confirmed, 1, memory_order_relaxed);
-		ev_add(p->ev_zswapped, (uint64_t)zswapped);
-	}
-	return 0;
+	if (zswapped <= 0)
+		return FAULT_DONE;
+	ev_add(p->ev_zswapped, (uint64_t)zswapped);
+	return FAULT_CONFIRMED;
 }
 
 static void zswap_teardown(struct fault_inst *f)
@@ -161,8 +156,6 @@ static void zswap_teardown(struct fault_inst *f)
 	if (!p)
 		return;
 	pageout_fini(&p->ctx);
-	free(p);
-	f->priv = NULL;
 }
 
 const struct fault_ops fault_zswap = {
@@ -175,5 +168,6 @@ const struct fault_ops fault_zswap = {
 	.probe = zswap_probe,
 	.setup = zswap_setup,
 	.inject = zswap_inject,
+	.benign = { EAGAIN },
 	.teardown = zswap_teardown,
 };

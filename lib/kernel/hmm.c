@@ -76,8 +76,6 @@ void hmm_fault_teardown(struct fault_inst *f)
 	if (!fd)
 		return;
 	close(*fd);
-	free(fd);
-	f->priv = NULL;
 }
 
 static int hmm_cmd(int fd, unsigned long req, void *addr, size_t npages, void *buf,

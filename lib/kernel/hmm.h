@@ -87,7 +87,7 @@ struct fault_inst;
  * member is the mirror's fd, opened here.  0 or -errno (nothing left).
  */
 int hmm_fault_setup(struct fault_inst *f, size_t size);
-/* Close the mirror and free f->priv. */
+/* Close the mirror (fault_teardown() frees f->priv). */
 void hmm_fault_teardown(struct fault_inst *f);
 
 /* NULL if gup_test is there (debugfs mounted if need be), else why not. */
