@@ -35,7 +35,7 @@ struct failure {
 	char file[PATH_MAX];		/* where the record was written, or "" */
 };
 
-/* Take the record of @e now (stress/errors.c, in the detecting thread). */
+/* Take the record of @e now (stress/findings.c, in the detecting thread). */
 struct failure *failure_capture(struct run_ctx *run, const struct err_rec *e, bool region_bytes);
 /* Print it after the CORRUPTION lines, and write its file. */
 void failure_emit(struct run_ctx *run, struct err_rec *e);

@@ -1,49 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* pinstress: subcommand dispatch and `list`. */
+/* pinstress: subcommand dispatch. */
 #include <stdio.h>
 #include <string.h>
 
-#include "backings/backing.h"
 #include "failure.h"
-#include "faults/fault.h"
 #include "run.h"
-#include "workload.h"
-
-static void list_one(const char *kind, const char *name, const char *desc, const char *no)
-{
-	printf("%-9s %-16s %-12s %s\n", kind, name, no ? "unavailable" : "available",
-	       no ? no : desc);
-}
-
-int cmd_list(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	printf("%-9s %-16s %-12s %s\n", "kind", "name", "here", "what / why not");
-	for (int i = 0; workload_table[i]; i++) {
-		const struct workload_ops *w = workload_table[i];
-
-		list_one("workload", w->name, w->desc, w->probe ? w->probe() : NULL);
-	}
-	for (int i = 0; backing_table[i]; i++) {
-		const struct backing_ops *b = backing_table[i];
-
-		list_one("backing", b->name, b->desc, b->probe ? b->probe() : NULL);
-	}
-	for (int i = 0; fault_table[i]; i++) {
-		const struct fault_ops *f = fault_table[i];
-
-		list_one("fault", f->name, f->desc, f->probe ? f->probe() : NULL);
-	}
-	return 0;
-}
 
 static int usage(FILE *f, int code)
 {
 	fprintf(f,
 		"usage: pinstress COMMAND [options]\n"
 		"  run [-c PROFILE] [options]  run jobs; 'pinstress run --help' lists options\n"
-		"  list                        workloads, backings, faults and availability here\n"
+		"  list [--markdown]           workloads, backings, faults and availability here\n"
 		"  canary [--scratch DIR]      known-bad scenarios that must be caught\n"
 		"  replay FAILURE.json [opts]  run again what a failure record came from\n"
 		"  bench [-c INI] [--json F]   fixed-work measurements for A/B testing a kernel\n"

@@ -4,7 +4,7 @@
  * unfixed kernel bugs and say, for each, whether the running kernel has it.
  * And for `run`: the probes of the known bugs its jobs could meet, before
  * anything starts, from the per-boot cache or run now.  A finding is an
- * expected failure only of a bug whose probe said present (errors.c).
+ * expected failure only of a bug whose probe said present (expected.c).
  */
 #include <errno.h>
 #include <getopt.h>

@@ -365,13 +365,13 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 {
 	struct run_config *rc = run->rc;
 	char err[512];
-	int ret = cfg_init(rc);
+	int ret = cfg_init(rc, CFG_CMD_RUN);
 
 	if (!ret)
 		ret = cfg_parse_cli(rc, argc, argv, err, sizeof(err));
 	if (ret == CFG_HELP) {
 		printf("usage: pinstress run [-c PROFILE] [options]\n\n");
-		cfg_usage(stdout);
+		cfg_usage(stdout, CFG_CMD_RUN);
 		return 0;
 	}
 	if (!ret)

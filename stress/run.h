@@ -162,13 +162,16 @@ static inline struct run_ctx *run_of(const struct run_state *st)
 	return (struct run_ctx *)((char *)st - offsetof(struct run_ctx, st));
 }
 
+/* stress/findings.c: the hooks lib/ reports its findings through. */
 extern const struct run_hooks run_hooks_driver;
+
+/* stress/expected.c: record @e as an expected failure if it is one (known bug, probe, evidence). */
+bool expected_failure(struct run_ctx *run, struct err_rec *e);
+
+/* stress/log.c: what the run says besides its findings (under run->lock). */
 void run_invalid(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void run_warn(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *detected_by_name(enum detected_by by);
-void stamp_id_str(const struct stamp_id *id, char *buf, size_t len);
-/* "cpu", "file", "child", ... for a stamp source. */
-const char *src_kind_name(uint32_t source);
+void run_note_add(struct run_ctx *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* stress/watchdog.c: deadlines of operations, bounded joins. */
 void watchdog_check(struct run_ctx *run, unsigned int j0, unsigned int j1);

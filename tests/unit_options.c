@@ -65,7 +65,7 @@ static int cli(struct run_config *rc, char *err, size_t len, ...)
 		argc++;
 	va_end(ap);
 	err[0] = '\0';
-	cfg_init(rc);
+	cfg_init(rc, CFG_CMD_RUN);
 	return cfg_parse_cli(rc, argc, argv, err, len);
 }
 
@@ -119,7 +119,7 @@ static void test_good(struct run_config *rc, const char *path)
 	char err[512] = "";
 	int ret;
 
-	cfg_init(rc);
+	cfg_init(rc, CFG_CMD_RUN);
 	ret = cfg_load_profile(rc, path, err, sizeof(err));
 	check(ret == 0, "good profile loads (ret %d, '%s')", ret, err);
 	check(rc->njobs == 2, "good: 2 jobs (%u)", rc->njobs);
@@ -165,7 +165,7 @@ static void test_defaults(struct run_config *rc)
 	char err[512] = "";
 	int ret;
 
-	cfg_init(rc);
+	cfg_init(rc, CFG_CMD_RUN);
 	ret = cfg_load_profile(rc, path, err, sizeof(err));
 	check(ret == 0 && rc->njobs == 1, "defaults: loads (ret %d, '%s')", ret, err);
 	check(rc->duration_ms == 60000 && !rc->seed_set && !rc->no_canary && !rc->allow_missing &&
@@ -252,7 +252,7 @@ static void bad(const char *name, const char *text, int line, const char *key, c
 	const char *path = profile(name, text);
 	int ret;
 
-	cfg_init(rc);
+	cfg_init(rc, CFG_CMD_RUN);
 	ret = cfg_load_profile(rc, path, err, sizeof(err));
 	snprintf(lstr, sizeof(lstr), ":%d: ", line);
 	snprintf(kstr, sizeof(kstr), "'%s'", key);
@@ -312,11 +312,11 @@ static void test_nojobs_missing(struct run_config *rc)
 	const char *path = profile("empty.ini", "; nothing\n[global]\n");
 	int ret;
 
-	cfg_init(rc);
+	cfg_init(rc, CFG_CMD_RUN);
 	ret = cfg_load_profile(rc, path, err, sizeof(err));
 	snprintf(want, sizeof(want), "%s: no jobs", path);
 	check(ret == -EINVAL && !strcmp(err, want), "no jobs: '%s'", err);
-	cfg_init(rc);
+	cfg_init(rc, CFG_CMD_RUN);
 	ret = cfg_load_profile(rc, "x-missing.ini", err, sizeof(err));
 	check(ret == -ENOENT &&
 	      !strcmp(err, "cannot open profile 'x-missing.ini': No such file or directory"),
@@ -397,8 +397,13 @@ static void test_table(void)
 	FILE *f = open_memstream(&text, &n);
 	int all = 1;
 
-	cfg_usage(f);
+	cfg_usage(f, CFG_CMD_RUN);
+	fflush(f);
+	check(!strstr(text, "--repeat") && strstr(text, "--json"), "run usage: run options only");
+	cfg_usage(f, CFG_CMD_BENCH);
 	fclose(f);
+	check(strstr(text, "--repeat N") && strstr(text, "[default 64M,1G, 1M..1T]"),
+	      "bench usage: its options, from the same table");
 	for (i = 0; i < cfg_noptions; i++) {
 		char want[80];
 
@@ -411,6 +416,48 @@ static void test_table(void)
 	free(text);
 	check(cfg_job_bit(cfg_find("workload")) == 0 && cfg_job_bit(cfg_find("duration")) == -1 &&
 	      cfg_find("nope") == NULL, "table: job bits and lookup");
+}
+
+/* pinstress bench: the same table, its own keys, [global] only. */
+static void test_bench(void)
+{
+	static struct run_config rc;
+	char err[512], path[] = "/tmp/unit_options_benchXXXXXX";
+	FILE *f;
+	int fd, ret;
+
+	cfg_init(&rc, CFG_CMD_BENCH);
+	ret = cfg_parse_cli(&rc, 5, (char *[]){ "bench", "--repeat", "3", "--fork-sizes",
+						"4M, 2G", NULL }, err, sizeof(err));
+	check(!ret && rc.bench.repeat == 3 && rc.bench.nfork_sizes == 2 &&
+	      rc.bench.fork_sizes[1] == 2ull << 30 && rc.bench.region_size == 64ull << 20,
+	      "bench: options over the defaults, no profile needed (%d '%s')", ret, err);
+	cfg_init(&rc, CFG_CMD_BENCH);
+	ret = cfg_parse_cli(&rc, 3, (char *[]){ "bench", "--benchmarks", "fork,nope", NULL },
+			    err, sizeof(err));
+	check(ret == -EINVAL && strstr(err, "--benchmarks: unknown benchmark 'nope'"),
+	      "bench: unknown benchmark named: '%s'", err);
+	cfg_init(&rc, CFG_CMD_BENCH);
+	ret = cfg_parse_cli(&rc, 3, (char *[]){ "bench", "--size", "1M", NULL }, err, sizeof(err));
+	check(ret == -EINVAL && strstr(err, "--size is an option of pinstress run"),
+	      "bench: a run option refused: '%s'", err);
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		check(0, "bench: temporary profile");
+		return;
+	}
+	fputs("[global]\nrepeat = 2\n[job]\nworkload = cpu\n", f);
+	fclose(f);
+	cfg_init(&rc, CFG_CMD_BENCH);
+	ret = cfg_parse_cli(&rc, 3, (char *[]){ "bench", "-c", path, NULL }, err, sizeof(err));
+	check(ret == -EINVAL && strstr(err, ":3: section [job]: a bench profile has only [global]"),
+	      "bench: a job section refused with its line: '%s'", err);
+	cfg_init(&rc, CFG_CMD_RUN);
+	ret = cfg_read_profile(&rc, path, err, sizeof(err));
+	check(ret == -EINVAL && strstr(err, ":2: key 'repeat' is not a run setting"),
+	      "run: a bench key refused with its line: '%s'", err);
+	unlink(path);
 }
 
 /*
@@ -453,7 +500,7 @@ static void test_replay(struct run_config *rc, const char *good_path)
 	      !strcmp(out[9], "123456789"), "replay: own arguments, then --seed (n %d)", n);
 	check(replay_args(9, argv, true, 1, out, 16, seed, sizeof(seed)) == 8,
 	      "replay: a given seed is already among them");
-	cfg_init(again);
+	cfg_init(again, CFG_CMD_RUN);
 	ret = cfg_parse_cli(again, n + 1, (char *[]){ "run", (char *)out[0], (char *)out[1],
 			    (char *)out[2], (char *)out[3], (char *)out[4], (char *)out[5],
 			    (char *)out[6], (char *)out[7], (char *)out[8], (char *)out[9], NULL },
@@ -494,6 +541,7 @@ int main(void)
 	good_path = profile("good.ini", good);
 	test_parsers();
 	test_table();
+	test_bench();
 	test_good(rc, good_path);
 	test_defaults(rc);
 	test_cli(rc, good_path);

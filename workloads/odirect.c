@@ -127,8 +127,9 @@ const struct workload_ops workload_odirect = {
 	.name = "odirect",
 	.version = WORKLOAD_OPS_VERSION,
 	.proof = "kernel_ops,pin_readbacks",
-	.flags = WL_NEEDS_SCRATCH,
-	.desc = "pread/preadv O_DIRECT from a scratch file into random blocks (short-term pins)",
+	.flags = WL_NEEDS_SCRATCH | WL_KERNEL_WRITES,
+	.desc = "pread/preadv O_DIRECT from a scratch file into random blocks (short-term pins); "
+		"1 in 8 written back by O_DIRECT pwrite and read back: a difference is pin-divergence",
 	.worker_init = odirect_init,
 	.run_iter = odirect_iter,
 	.worker_exit = odirect_exit,

@@ -15,10 +15,12 @@ const struct workload_ops workload_uring_fixed = {
 	.name = "uring-fixed",
 	.version = WORKLOAD_OPS_VERSION,
 	.proof = "kernel_ops,pin_readbacks",
-	.flags = WL_NEEDS_SCRATCH | WL_NEEDS_IOURING | WL_PINS_LONGTERM,
+	.flags = WL_NEEDS_SCRATCH | WL_NEEDS_IOURING | WL_PINS_LONGTERM |
+		 WL_KERNEL_WRITES,
 	.refuses = MC_FILE,
 	.refuses_why = "the kernel refuses long-term pins of page-cache pages (io_uring_register: EOPNOTSUPP)",
-	.desc = "IORING_OP_READ_FIXED into the region registered as fixed buffers (long-term pins)",
+	.desc = "IORING_OP_READ_FIXED into the region registered as fixed buffers (long-term pins), "
+		"WRITE_FIXED read-back",
 	.probe = uring_probe,
 	.worker_init = uring_fixed_init,
 	.run_iter = uring_iter,

@@ -440,7 +440,7 @@ const struct workload_ops workload_vmsplice = {
 	.name = "vmsplice",
 	.version = WORKLOAD_OPS_VERSION,
 	.flags = WL_FORKS,
-	.desc = "R/O pipe references across fork: the pipe must see the view it was given",
+	.desc = "R/O pipe references across fork, both directions: the pipe must see the view it was given",
 	/* On shared memory the child's writes are the parent's: nothing to tell apart. */
 	.needs = MC_PRIVATE,
 	.proof = "pipe_blocks_checked,vmsplice_children",

@@ -7,24 +7,23 @@
 #include "run/scratch.h"
 #include "workload.h"
 
-extern const struct workload_ops workload_cpu;
-extern const struct workload_ops workload_gup_ro;
-extern const struct workload_ops workload_odirect;
-extern const struct workload_ops workload_procmem;
-extern const struct workload_ops workload_pvm;
-extern const struct workload_ops workload_uring;
-extern const struct workload_ops workload_uring_fixed;
-extern const struct workload_ops workload_vmsplice;
+/* The table: one line per workload, naming its const struct workload_ops (workload_<name>). */
+#define WORKLOADS(X) \
+	X(cpu) \
+	X(gup_ro) \
+	X(odirect) \
+	X(procmem) \
+	X(pvm) \
+	X(uring) \
+	X(uring_fixed) \
+	X(vmsplice)
+
+#define DECLARE(n) extern const struct workload_ops workload_##n;
+#define ENTRY(n) &workload_##n,
+WORKLOADS(DECLARE)
 
 const struct workload_ops *const workload_table[] = {
-	&workload_cpu,
-	&workload_gup_ro,
-	&workload_odirect,
-	&workload_procmem,
-	&workload_pvm,
-	&workload_uring,
-	&workload_uring_fixed,
-	&workload_vmsplice,
+	WORKLOADS(ENTRY)
 	NULL,
 };
 

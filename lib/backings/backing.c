@@ -10,30 +10,26 @@
 #include "kernel/census.h"
 #include "kernel/pagemap.h"
 
-extern const struct backing_ops backing_anon;
-extern const struct backing_ops backing_file;
-extern const struct backing_ops backing_hugetlb;
-extern const struct backing_ops backing_hugetlb_1g;
-extern const struct backing_ops backing_ksm;
-extern const struct backing_ops backing_memfd;
-extern const struct backing_ops backing_memfd_hugetlb;
-extern const struct backing_ops backing_mthp;
-extern const struct backing_ops backing_shmem;
-extern const struct backing_ops backing_thp;
-extern const struct backing_ops backing_thp_pte;
+/* The table: one line per backing, naming its const struct backing_ops (backing_<name>). */
+#define BACKINGS(X) \
+	X(anon) \
+	X(file) \
+	X(hugetlb) \
+	X(hugetlb_1g) \
+	X(ksm) \
+	X(memfd) \
+	X(memfd_hugetlb) \
+	X(mthp) \
+	X(shmem) \
+	X(thp) \
+	X(thp_pte)
+
+#define DECLARE(n) extern const struct backing_ops backing_##n;
+#define ENTRY(n) &backing_##n,
+BACKINGS(DECLARE)
 
 const struct backing_ops *const backing_table[] = {
-	&backing_anon,
-	&backing_file,
-	&backing_hugetlb,
-	&backing_hugetlb_1g,
-	&backing_ksm,
-	&backing_memfd,
-	&backing_memfd_hugetlb,
-	&backing_mthp,
-	&backing_shmem,
-	&backing_thp,
-	&backing_thp_pte,
+	BACKINGS(ENTRY)
 	NULL,
 };
 

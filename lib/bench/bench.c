@@ -16,11 +16,22 @@
 #include "verify/stamp.h"
 #include "bench/stats.h"
 
-extern const struct bench_ops bench_fork, bench_pin, bench_pageout, bench_migrate, bench_read,
-	bench_verify;
+/* The table: one line per benchmark, naming its const struct bench_ops (bench_<name>), in run order. */
+#define BENCHMARKS(X) \
+	X(fork) \
+	X(pin) \
+	X(pageout) \
+	X(migrate) \
+	X(read) \
+	X(verify)
+
+#define DECLARE(n) extern const struct bench_ops bench_##n;
+#define ENTRY(n) &bench_##n,
+BENCHMARKS(DECLARE)
 
 const struct bench_ops *const bench_table[] = {
-	&bench_fork, &bench_pin, &bench_pageout, &bench_migrate, &bench_read, &bench_verify, NULL,
+	BENCHMARKS(ENTRY)
+	NULL,
 };
 
 const struct bench_ops *bench_find(const char *name)
@@ -39,6 +50,17 @@ void bench_names(char *buf, size_t len)
 	for (unsigned int i = 0; bench_table[i] && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
 					 bench_table[i]->name);
+}
+
+int bench_valid_name(const char *name, char *why, size_t len)
+{
+	char names[128];
+
+	if (bench_find(name))
+		return 0;
+	bench_names(names, sizeof(names));
+	snprintf(why, len, "unknown benchmark '%s' (%s)", name, names);
+	return -EINVAL;
 }
 
 struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const char *unit,

@@ -63,6 +63,8 @@ extern const struct bench_ops *const bench_table[];
 const struct bench_ops *bench_find(const char *name);
 /* "fork, pin, ...": the table's names, for messages. */
 void bench_names(char *buf, size_t len);
+/* 0 if @name is a benchmark, else -EINVAL with the names in @why (the option table's check). */
+int bench_valid_name(const char *name, char *why, size_t len);
 
 /* The metric called @name, made on first use; NULL if the table is full. */
 struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const char *unit,

@@ -34,6 +34,7 @@ enum workload_flags {
 	WL_NEEDS_IOURING = 1 << 1,
 	WL_PINS_LONGTERM = 1 << 2,	/* keeps the region pinned (FOLL_LONGTERM) */
 	WL_FORKS = 1 << 3,		/* forks children that COW-share the region */
+	WL_KERNEL_WRITES = 1 << 4,	/* the kernel writes the region through pins (DMA, io_uring) */
 };
 
 /*

@@ -14,6 +14,13 @@
 #define CFG_MAX_JOBS	1024
 #define CFG_MAX_FAULTS	16
 #define CFG_NAME_LEN	64
+#define CFG_MAX_SIZES	8
+
+/* Which subcommand a table option belongs to (struct cfg_option.cmds). */
+enum cfg_cmd {
+	CFG_CMD_RUN = 1 << 0,
+	CFG_CMD_BENCH = 1 << 1,
+};
 
 /*
  * A job section may name "all" as workload or backing and "each" as its
@@ -43,7 +50,18 @@ struct job_config {
 	uint64_t set_mask;			/* bit i: job option i set explicitly */
 };
 
+/* What `pinstress bench` was asked to measure (its keys are in the same table). */
+struct bench_config {
+	unsigned int repeat;			/* measured repetitions after a warm-up */
+	uint64_t region_size;			/* pin, pageout and read regions */
+	uint64_t fork_sizes[CFG_MAX_SIZES];	/* mapped while fork() is timed */
+	unsigned int nfork_sizes;
+	char benchmarks[CFG_MAX_FAULTS][CFG_NAME_LEN];	/* none: all */
+	unsigned int nbenchmarks;
+};
+
 struct run_config {
+	enum cfg_cmd cmd;			/* whose options: run's or bench's */
 	char profile[PATH_MAX];
 	uint64_t duration_ms;
 	uint64_t seed;
@@ -66,6 +84,7 @@ struct run_config {
 	bool tap;				/* TAP 13 on stdout */
 	char known_bugs[16];			/* "avoid" or "reproduce" */
 	char kernel_lacks[16];			/* "invalid" or "not-run" */
+	struct bench_config bench;		/* pinstress bench */
 	struct job_config defaults;		/* [global] job keys */
 	struct job_config jobs[CFG_MAX_JOBS];
 	unsigned int njobs;

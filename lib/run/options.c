@@ -12,9 +12,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bench/bench.h"
+#include "kernel/kconst.h"
 #include "run/namelist.h"
 #include "run/options.h"
 
+#define BOTH	.cmds = CFG_CMD_RUN | CFG_CMD_BENCH
+#define BENCH	.cmds = CFG_CMD_BENCH
 #define RUNF(f)	.scope = CFG_RUN, .off = offsetof(struct run_config, f), \
 		.size = sizeof(((struct run_config *)0)->f)
 #define JOBF(f)	.scope = CFG_JOB, .off = offsetof(struct job_config, f), \
@@ -31,16 +35,16 @@
 /* clang-format off */
 const struct cfg_option cfg_options[] = {
 	/* RUN: struct run_config, profile [global] or command line */
-	{ .name = "config", .short_opt = 'c', .type = CFG_STR, RUNF(profile),
+	{ .name = "config", .short_opt = 'c', .type = CFG_STR, RUNF(profile), BOTH,
 	  .flags = CFG_F_CLI_ONLY, .help = "profile to run (INI file), command line only" },
 	{ .name = "duration", .short_opt = 'd', .type = CFG_DURATION, RUNF(duration_ms),
 	  .def = "60s", .min = SEC, .max = 30 * DAY, .help = "how long to run" },
 	{ .name = "seed", .short_opt = 's', .type = CFG_U64, RUNF(seed),
 	  .flags = CFG_F_MARK, .aux_off = offsetof(struct run_config, seed_set),
 	  .help = "random seed, decimal or 0x hex (default: from the clock)" },
-	{ .name = "json", .type = CFG_STR, RUNF(json),
+	{ .name = "json", .type = CFG_STR, RUNF(json), BOTH,
 	  .help = "write the full report as JSON to this file" },
-	{ .name = "scratch", .type = CFG_STR, RUNF(scratch),
+	{ .name = "scratch", .type = CFG_STR, RUNF(scratch), BOTH,
 	  .help = "directory for scratch files (must support O_DIRECT)" },
 	{ .name = "no-canary", .type = CFG_BOOL, RUNF(no_canary),
 	  .help = "skip the short canary run before the jobs" },
@@ -79,6 +83,19 @@ const struct cfg_option cfg_options[] = {
 	  .choices = "avoid,reproduce",
 	  .help = "avoid: workloads emulate the fix of a known kernel bug where that costs no "
 		  "coverage; reproduce: walk into it (then it may show as an expected failure)" },
+
+	/* BENCH: struct bench_config in run_config, for pinstress bench only */
+	{ .name = "repeat", .type = CFG_UINT, RUNF(bench.repeat), BENCH, .def = "10",
+	  .min = 1, .max = 1000, .help = "measured repetitions of each metric after a warm-up" },
+	{ .name = "region-size", .type = CFG_SIZE, RUNF(bench.region_size), BENCH, .def = "64M",
+	  .min = MiB, .max = 4 * GiB, .flags = CFG_F_PMD,
+	  .help = "region of the pin, pageout and read benchmarks, in PMD-size steps" },
+	{ .name = "fork-sizes", .type = CFG_SIZES, RUNF(bench.fork_sizes), BENCH,
+	  .aux_off = offsetof(struct run_config, bench.nfork_sizes), .def = "64M,1G",
+	  .min = MiB, .max = TiB, .help = "memory mapped while fork() latency is measured" },
+	{ .name = "benchmarks", .type = CFG_LIST, RUNF(bench.benchmarks), BENCH,
+	  .aux_off = offsetof(struct run_config, bench.nbenchmarks), .valid = bench_valid_name,
+	  .help = "benchmarks to run (default: all of those named below)" },
 
 	/* JOB: struct job_config; the order gives the set_mask bits */
 	{ .name = "workload", .type = CFG_STR, JOBF(workload), .flags = CFG_F_NAME,
@@ -290,7 +307,7 @@ void cfg_format_duration(uint64_t ms, char *buf, size_t len)
 
 static void format_value(const struct cfg_option *o, uint64_t v, char *buf, size_t len)
 {
-	if (o->type == CFG_SIZE)
+	if (o->type == CFG_SIZE || o->type == CFG_SIZES)
 		cfg_format_size(v, buf, len);
 	else if (o->type == CFG_DURATION)
 		cfg_format_duration(v, buf, len);
@@ -327,7 +344,7 @@ static int apply_str(const struct cfg_option *o, char *field, const char *val,
 static int apply_list(const struct cfg_option *o, void *base, const char *val,
 		      const char *who, char *err, size_t len)
 {
-	char names[CFG_MAX_FAULTS][CFG_NAME_LEN];
+	char names[CFG_MAX_FAULTS][CFG_NAME_LEN], why[200];
 	unsigned int n = 0, max = o->size / CFG_NAME_LEN, i;
 	const char *p = val;
 
@@ -358,7 +375,10 @@ static int apply_list(const struct cfg_option *o, void *base, const char *val,
 		if (n == max)
 			return cfg_errf(err, len, "%s: too many names (max %u)", who, max);
 		memcpy(names[n], p, k);
-		names[n++][k] = '\0';
+		names[n][k] = '\0';
+		if (o->valid && o->valid(names[n], why, sizeof(why)))
+			return cfg_errf(err, len, "%s: %s", who, why);
+		n++;
 		if (!end)
 			break;
 		p = end + 1;
@@ -367,6 +387,39 @@ static int apply_list(const struct cfg_option *o, void *base, const char *val,
 	}
 	memset((char *)base + o->off, 0, o->size);
 	memcpy((char *)base + o->off, names, n * CFG_NAME_LEN);
+	memcpy((char *)base + o->aux_off, &n, sizeof(n));
+	return 0;
+}
+
+/* "64M,1G": sizes separated by commas, each in min..max. */
+static int apply_sizes(const struct cfg_option *o, void *base, const char *val,
+		       const char *who, char *err, size_t len)
+{
+	uint64_t sizes[CFG_MAX_SIZES];
+	unsigned int n = 0, max = o->size / sizeof(uint64_t);
+	char buf[256], lo[32], hi[32], *save = NULL;
+
+	if (strlen(val) >= sizeof(buf))
+		return cfg_errf(err, len, "%s: value too long (max %zu characters)", who,
+				sizeof(buf) - 1);
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+		uint64_t v;
+
+		if (cfg_parse_size(w, &v))
+			return cfg_errf(err, len, "%s: invalid size '%s' (use e.g. 64M, 1G)", who, w);
+		if (v < o->min || v > o->max) {
+			cfg_format_size(o->min, lo, sizeof(lo));
+			cfg_format_size(o->max, hi, sizeof(hi));
+			return cfg_errf(err, len, "%s: %s out of range (%s..%s)", who, w, lo, hi);
+		}
+		if (n == max)
+			return cfg_errf(err, len, "%s: too many sizes (max %u)", who, max);
+		sizes[n++] = v;
+	}
+	if (!n)
+		return cfg_errf(err, len, "%s: no sizes in '%s'", who, val);
+	memcpy((char *)base + o->off, sizes, n * sizeof(sizes[0]));
 	memcpy((char *)base + o->aux_off, &n, sizeof(n));
 	return 0;
 }
@@ -412,6 +465,9 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 	case CFG_LIST:
 		ret = apply_list(o, base, val, who, err, len);
 		break;
+	case CFG_SIZES:
+		ret = apply_sizes(o, base, val, who, err, len);
+		break;
 	case CFG_BOOL:
 		if (cfg_parse_bool(val, &b))
 			return cfg_errf(err, len, "%s: invalid boolean '%s' (use yes/no, on/off, 1/0)",
@@ -441,7 +497,8 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 	if (ret && ret != -ERANGE)
 		return ret;
 
-	if (o->type != CFG_STR && o->type != CFG_LIST && o->type != CFG_BOOL) {
+	if (o->type != CFG_STR && o->type != CFG_LIST && o->type != CFG_SIZES &&
+	    o->type != CFG_BOOL) {
 		bool ranged = o->min || o->max;
 
 		if (ret == -ERANGE || (ranged && (v < o->min || v > o->max)) ||
@@ -454,6 +511,11 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 		}
 		if ((o->flags & CFG_F_POW2) && (v & (v - 1)))
 			return cfg_errf(err, len, "%s: %s is not a power of two", who, val);
+		if ((o->flags & CFG_F_PMD) && v % pmd_size()) {
+			cfg_format_size(pmd_size(), hi, sizeof(hi));
+			return cfg_errf(err, len, "%s: %s is not a multiple of the PMD size (%s)",
+					who, val, hi);
+		}
 		if (o->size == sizeof(uint64_t)) {
 			memcpy(field, &v, sizeof(v));
 		} else {
@@ -490,12 +552,18 @@ void cfg_merge_job(struct job_config *job, const struct job_config *defaults)
 	}
 }
 
-int cfg_init(struct run_config *rc)
+bool cfg_for_cmd(const struct cfg_option *o, enum cfg_cmd cmd)
+{
+	return (o->cmds ? o->cmds : CFG_CMD_RUN) & cmd;
+}
+
+int cfg_init(struct run_config *rc, enum cfg_cmd cmd)
 {
 	char err[256];
 	unsigned int i;
 
 	memset(rc, 0, sizeof(*rc));
+	rc->cmd = cmd;
 	for (i = 0; i < cfg_noptions; i++) {
 		const struct cfg_option *o = &cfg_options[i];
 		void *base = o->scope == CFG_RUN ? (void *)rc : (void *)&rc->defaults;
@@ -525,6 +593,8 @@ static const char *metavar(const struct cfg_option *o)
 		return " PCT";
 	case CFG_LIST:
 		return " LIST";
+	case CFG_SIZES:
+		return " SIZES";
 	case CFG_BOOL:
 		break;
 	}
@@ -552,21 +622,35 @@ static void usage_one(FILE *f, const struct cfg_option *o)
 	fputc('\n', f);
 }
 
-void cfg_usage(FILE *f)
+static void usage_scope(FILE *f, enum cfg_cmd cmd, enum cfg_scope scope)
 {
-	unsigned int i;
+	for (unsigned int i = 0; i < cfg_noptions; i++)
+		if (cfg_options[i].scope == scope && cfg_for_cmd(&cfg_options[i], cmd))
+			usage_one(f, &cfg_options[i]);
+	if (scope == CFG_RUN)
+		fprintf(f, "  %-26s %s\n", "-h, --help", "this text");
+}
 
+void cfg_usage(FILE *f, enum cfg_cmd cmd)
+{
+	char names[128];
+
+	if (cmd == CFG_CMD_BENCH) {
+		bench_names(names, sizeof(names));
+		fprintf(f, "Usage: pinstress bench [-c configs/bench.ini] [options]\n\n"
+			"Options (profile [global] or command line):\n");
+		usage_scope(f, cmd, CFG_RUN);
+		fprintf(f, "\nBenchmarks: %s.\n"
+			"SIZE: bytes, optional k/m/g/t suffix, binary (4k = 4096; also 2MiB, 1GB).\n",
+			names);
+		return;
+	}
 	fprintf(f, "Usage: pinstress run [-c PROFILE] [options]\n\n"
 		"Run options (profile [global] or command line):\n");
-	for (i = 0; i < cfg_noptions; i++)
-		if (cfg_options[i].scope == CFG_RUN)
-			usage_one(f, &cfg_options[i]);
-	fprintf(f, "  %-26s %s\n", "-h, --help", "this text");
+	usage_scope(f, cmd, CFG_RUN);
 	fprintf(f, "\nJob options (profile [global] or a job section; on the command line\n"
 		"they override every job):\n");
-	for (i = 0; i < cfg_noptions; i++)
-		if (cfg_options[i].scope == CFG_JOB)
-			usage_one(f, &cfg_options[i]);
+	usage_scope(f, cmd, CFG_JOB);
 	fprintf(f, "\nSIZE: bytes, optional k/m/g/t suffix, binary (4k = 4096; also 2MiB, 1GB).\n"
 		"TIME: 500ms, 30s, 10m, 8h, 1d; a plain number is seconds.\n"
 		"LIST: comma-separated names, e.g. fork,pageout.\n"

@@ -39,6 +39,7 @@ enum cfg_type {
 	CFG_BOOL,	/* 1/0 yes/no true/false on/off; no argument on the command line */
 	CFG_PERCENT,	/* 0..100, optional '%' */
 	CFG_LIST,	/* comma-separated names [a-z0-9-]+ into char[][CFG_NAME_LEN] */
+	CFG_SIZES,	/* comma-separated sizes into uint64_t[], each in min..max */
 };
 
 enum cfg_scope {
@@ -51,6 +52,7 @@ enum cfg_scope {
 #define CFG_F_NAME	(1u << 2)	/* string must be a name [a-z0-9-]+ */
 #define CFG_F_MARK	(1u << 3)	/* also set the bool at aux_off (seed_set) */
 #define CFG_F_OPT_ARG	(1u << 4)	/* command line: --name alone means --name=implied */
+#define CFG_F_PMD	(1u << 5)	/* size must be a multiple of the PMD size (kconst.h) */
 
 struct cfg_option {
 	const char *name;
@@ -65,6 +67,9 @@ struct cfg_option {
 	uint64_t min, max;		/* range in stored units; both 0: unchecked */
 	unsigned int flags;		/* CFG_F_* */
 	const char *choices;		/* CFG_STR: the only values allowed, comma-separated */
+	/* CFG_LIST: 0 if @name may be in the list, else -EINVAL with why in @why. */
+	int (*valid)(const char *name, char *why, size_t len);
+	unsigned int cmds;		/* enum cfg_cmd it belongs to; 0: run only */
 	const char *help;
 };
 
@@ -98,14 +103,20 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 /* Copy into @job every JOB field whose set_mask bit is clear from @defaults. */
 void cfg_merge_job(struct job_config *job, const struct job_config *defaults);
 
-/* Built-in defaults: zeroes @rc, fills RUN fields and rc->defaults.  0 or -EINVAL. */
-int cfg_init(struct run_config *rc);
+/*
+ * Built-in defaults for subcommand @cmd: zeroes @rc, fills RUN fields and
+ * rc->defaults.  0 or -EINVAL.
+ */
+int cfg_init(struct run_config *rc, enum cfg_cmd cmd);
+
+/* Whether @o is an option of rc->cmd. */
+bool cfg_for_cmd(const struct cfg_option *o, enum cfg_cmd cmd);
 
 /*
- * Command line of the `run` subcommand (argv[0] is "run"): collect the
- * options, load the profile named by -c/--config (if any), then apply the
- * command-line values over it (JOB options to rc->defaults and every job)
- * and check the result with cfg_check().  Returns 0, CFG_HELP, -EINVAL or
+ * Command line of the `run` or `bench` subcommand (rc->cmd; argv[0] is its
+ * name): collect the options, load the profile named by -c/--config (if
+ * any), then apply the command-line values over it (JOB options to
+ * rc->defaults and every job) and check the result with cfg_check().  Returns 0, CFG_HELP, -EINVAL or
  * the -errno of a profile that cannot be read, with one line in @err.
  */
 int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_t len);
@@ -127,7 +138,7 @@ int cfg_check(const struct run_config *rc, char *err, size_t len);
 /* One error line into @err (control characters become '?'); returns -EINVAL. */
 int cfg_errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Every option with its type, default, range and help (the only printing in lib). */
-void cfg_usage(FILE *f);
+/* Every option of @cmd with its type, default, range and help (the only printing in lib). */
+void cfg_usage(FILE *f, enum cfg_cmd cmd);
 
 #endif

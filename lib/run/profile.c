@@ -97,6 +97,10 @@ static void begin_section(struct profile_ctx *ctx, char *p)
 		ctx->sec = SEC_GLOBAL;
 		return;
 	}
+	if (rc->cmd == CFG_CMD_BENCH) {
+		ctx_fail(ctx, "section [%s]: a bench profile has only [global]", name);
+		return;
+	}
 	for (i = 0; i < rc->njobs; i++) {
 		if (!strcmp(rc->jobs[i].name, name)) {
 			ctx_fail(ctx, "duplicate section [%s] (first at line %d)",
@@ -185,6 +189,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		return ctx_fail(ctx, "unknown key '%s' in [%s]", name, sec);
 	if (o->flags & CFG_F_CLI_ONLY)
 		return ctx_fail(ctx, "key '%s' is only valid on the command line", name);
+	if (!cfg_for_cmd(o, rc->cmd))
+		return ctx_fail(ctx, "key '%s' is not a %s setting (it is pinstress %s's)", name,
+				rc->cmd == CFG_CMD_BENCH ? "bench" : "run",
+				rc->cmd == CFG_CMD_BENCH ? "run" : "bench");
 	if (o->scope == CFG_RUN && ctx->sec == SEC_JOB)
 		return ctx_fail(ctx, "key '%s' belongs in [global], not [%s]", name, sec);
 
@@ -236,7 +244,7 @@ int cfg_read_profile(struct run_config *rc, const char *path, char *err, size_t 
 		return ctx.err;
 	if (ret)
 		return cfg_errf(err, len, "%s: cannot parse profile (inih error %d)", path, ret);
-	if (!rc->njobs)
+	if (!rc->njobs && rc->cmd == CFG_CMD_RUN)
 		return cfg_errf(err, len, "%s: no jobs", path);
 	for (i = 0; i < rc->njobs; i++)
 		cfg_merge_job(&rc->jobs[i], &rc->defaults);
@@ -275,9 +283,10 @@ int cfg_load_profile(struct run_config *rc, const char *path, char *err, size_t 
 }
 
 /* Command line.  The message for getopt_long's '?' and ':' returns. */
-static int cli_error(int c, char **argv, char *err, size_t len)
+static int cli_error(const struct run_config *rc, int c, char **argv, char *err, size_t len)
 {
 	const char *arg = argv[optind - 1];
+	const struct cfg_option *o;
 	unsigned int i, n = 0;
 	size_t k;
 
@@ -291,8 +300,19 @@ static int cli_error(int c, char **argv, char *err, size_t len)
 	if (optopt)
 		return cfg_errf(err, len, "unknown option '-%c'", optopt);
 	k = strcspn(arg, "=");
+	if (k > 2 && arg[1] == '-') {
+		char name[CFG_NAME_LEN];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(k - 2), arg + 2);
+		o = cfg_find(name);
+		if (o && !cfg_for_cmd(o, rc->cmd))
+			return cfg_errf(err, len, "--%s is an option of pinstress %s, not %s",
+					o->name, rc->cmd == CFG_CMD_BENCH ? "run" : "bench",
+					rc->cmd == CFG_CMD_BENCH ? "bench" : "run");
+	}
 	for (i = 0; k > 2 && i < cfg_noptions; i++)
-		if (!strncmp(cfg_options[i].name, arg + 2, k - 2))
+		if (cfg_for_cmd(&cfg_options[i], rc->cmd) &&
+		    !strncmp(cfg_options[i].name, arg + 2, k - 2))
 			n++;
 	return cfg_errf(err, len, "%s option '%.*s'", n > 1 ? "ambiguous" : "unknown", (int)k, arg);
 }
@@ -311,22 +331,24 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 	unsigned int i, j, ncv = 0;
 	int c, ret = 0;
 
-	for (i = 0; i < cfg_noptions; i++) {
+	for (i = 0, j = 0; i < cfg_noptions; i++) {
 		const struct cfg_option *o = &cfg_options[i];
 		bool arg = o->type != CFG_BOOL;
 
-		lopts[i].name = o->name;
-		lopts[i].has_arg = (o->flags & CFG_F_OPT_ARG) ? optional_argument :
+		if (!cfg_for_cmd(o, rc->cmd))
+			continue;
+		lopts[j].name = o->name;
+		lopts[j].has_arg = (o->flags & CFG_F_OPT_ARG) ? optional_argument :
 				   arg ? required_argument : no_argument;
-		lopts[i].val = 256 + i;
+		lopts[j++].val = 256 + i;
 	}
-	lopts[i].name = "help";
-	lopts[i].val = 'h';
+	lopts[j].name = "help";
+	lopts[j].val = 'h';
 	*s++ = '+';	/* stop at the first non-option: it is an error */
 	*s++ = ':';	/* report a missing value as ':' */
 	*s++ = 'h';
 	for (i = 0; i < cfg_noptions; i++) {
-		if (!cfg_options[i].short_opt)
+		if (!cfg_options[i].short_opt || !cfg_for_cmd(&cfg_options[i], rc->cmd))
 			continue;
 		*s++ = cfg_options[i].short_opt;
 		if (cfg_options[i].type != CFG_BOOL)
@@ -352,14 +374,15 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 			goto out;
 		}
 		if (c == '?' || c == ':') {
-			ret = cli_error(c, argv, err, len);
+			ret = cli_error(rc, c, argv, err, len);
 			goto out;
 		}
 		if (c >= 256) {
 			o = &cfg_options[c - 256];
 		} else {
 			for (i = 0; i < cfg_noptions && !o; i++)
-				if (cfg_options[i].short_opt == c)
+				if (cfg_options[i].short_opt == c &&
+				    cfg_for_cmd(&cfg_options[i], rc->cmd))
 					o = &cfg_options[i];
 		}
 		if (!o) {
@@ -384,7 +407,7 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 		ret = cfg_read_profile(rc, rc->profile, err, len);
 		if (ret)
 			goto out;
-	} else if (!rc->njobs) {
+	} else if (!rc->njobs && rc->cmd == CFG_CMD_RUN) {
 		ret = cfg_errf(err, len, "no profile given (-c PROFILE)");
 		goto out;
 	}
@@ -401,7 +424,7 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 		for (j = 0; j < rc->njobs && !ret; j++)
 			ret = cfg_apply(o, &rc->jobs[j], cv[i].val, o->name, err, len);
 	}
-	if (!ret)
+	if (!ret && rc->cmd == CFG_CMD_RUN)
 		ret = cfg_check(rc, err, len);
 out:
 	free(cv);

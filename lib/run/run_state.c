@@ -71,3 +71,11 @@ void run_note(struct run_state *rs, const char *fmt, ...)
 	va_end(ap);
 	rs->hooks->note(rs, msg);
 }
+
+const char *detected_by_name(enum detected_by by)
+{
+	static const char *const n[] = { "completion", "scrub", "child", "prewrite", "fault",
+					 "readback", "pipe" };
+
+	return by <= DET_PIPE ? n[by] : "?";
+}

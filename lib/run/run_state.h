@@ -70,4 +70,7 @@ void run_report_divergence(struct job *j, size_t block, const struct stamp_id *e
 			   const struct vfinding *f);
 void run_note(struct run_state *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* "completion", "scrub", ... */
+const char *detected_by_name(enum detected_by by);
+
 #endif

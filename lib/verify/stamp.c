@@ -9,6 +9,7 @@
  */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "run/rng.h"
@@ -135,4 +136,20 @@ uint64_t stamp_expected_payload_hash(size_t bs, uint64_t seed, const struct stam
 		XXH3_64bits_update(&st, chunk, n * 8);
 	}
 	return XXH3_64bits_digest(&st);
+}
+
+const char *src_kind_name(uint32_t source)
+{
+	static const char *const n[] = { "?",	   "init",   "cpu",	"file",	  "child",
+					 "canary", "remote", "shared", "procmem" };
+	uint32_t k = SRC_KIND(source);
+
+	return k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
+}
+
+void stamp_id_str(const struct stamp_id *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "{region %u block %llu gen %llu src %s:%u}", id->region,
+		 (unsigned long long)id->block, (unsigned long long)id->gen,
+		 src_kind_name(id->source), SRC_INDEX(id->source));
 }

@@ -88,4 +88,9 @@ uint64_t stamp_expected_payload_hash(size_t bs, uint64_t seed, const struct stam
 
 bool stamp_id_equal(const struct stamp_id *a, const struct stamp_id *b);
 
+/* "cpu", "file", "child", ... for a stamp source. */
+const char *src_kind_name(uint32_t source);
+/* "{region R block B gen G src KIND:I}" */
+void stamp_id_str(const struct stamp_id *id, char *buf, size_t len);
+
 #endif

@@ -13,7 +13,6 @@
 #include "run/namelist.h"
 #include "verify/tags.h"
 
-#define PIN_WRITERS	"odirect,uring,uring-fixed"
 #define SWAP_FAULTS	"pageout,reclaim,swapin-race,zswap"
 
 const struct tag tag_table[] = {
@@ -22,41 +21,46 @@ const struct tag tag_table[] = {
 	 * an expected failure needs, are in known_bugs.c.
 	 */
 	{ "vmsplice", 0, NULL, VC_LEAK, "CVE-2020-29374", "17839856fd58", "5.8",
-	  "gup: document and work around \"COW can break either way\" issue", NULL },
+	  "gup: document and work around \"COW can break either way\" issue", NULL, 0 },
 	{ "vmsplice", 0, NULL, VC_LEAK, NULL, "09854ba94c6a", "5.9",
-	  "mm: do_wp_page() simplification (reuse a COW page only without extra references)", NULL },
+	  "mm: do_wp_page() simplification (reuse a COW page only without extra references)", NULL, 0 },
 	{ NULL, MC_LARGE, "fork,thp-split", VC_LEAK, "CVE-2020-29368", "c444eb564fb1", "5.8",
-	  "mm: thp: make the THP mapcount atomic against __split_huge_pmd_locked()", NULL },
+	  "mm: thp: make the THP mapcount atomic against __split_huge_pmd_locked()", NULL, 0 },
 	{ NULL, MC_PRIVATE, "fork", VC_LEAK, NULL, "09854ba94c6a", "5.9",
-	  "mm: do_wp_page() simplification (reuse a COW page only without extra references)", NULL },
-	{ PIN_WRITERS, MC_LARGE, "fork", VC_LOST_WRITE, NULL, "d042035eaf5f", "5.9",
-	  "mm/thp: Split huge pmds/puds if they're pinned when fork()", NULL },
-	{ PIN_WRITERS, MC_PRIVATE, "fork", VC_LOST_WRITE, NULL, "70e806e4e645", "5.9",
-	  "mm: Do early cow for pinned pages during fork() for ptes", NULL },
-	{ PIN_WRITERS, MC_SWAPPABLE, SWAP_FAULTS, VC_LOST_WRITE, NULL, "c145e0b47c77", "5.18",
-	  "mm: streamline COW logic in do_swap_page()", NULL },
-	{ PIN_WRITERS, MC_ANON, "fork," SWAP_FAULTS ",migrate,ksm", VC_LOST_WRITE, NULL,
+	  "mm: do_wp_page() simplification (reuse a COW page only without extra references)", NULL, 0 },
+	{ NULL, MC_LARGE, "fork", VC_LOST_WRITE, NULL, "d042035eaf5f", "5.9",
+	  "mm/thp: Split huge pmds/puds if they're pinned when fork()", NULL,
+	  .wl_flags = WL_KERNEL_WRITES },
+	{ NULL, MC_PRIVATE, "fork", VC_LOST_WRITE, NULL, "70e806e4e645", "5.9",
+	  "mm: Do early cow for pinned pages during fork() for ptes", NULL,
+	  .wl_flags = WL_KERNEL_WRITES },
+	{ NULL, MC_SWAPPABLE, SWAP_FAULTS, VC_LOST_WRITE, NULL, "c145e0b47c77", "5.18",
+	  "mm: streamline COW logic in do_swap_page()", NULL,
+	  .wl_flags = WL_KERNEL_WRITES },
+	{ NULL, MC_ANON, "fork," SWAP_FAULTS ",migrate,ksm", VC_LOST_WRITE, NULL,
 	  "6c287605fd56", "5.19",
-	  "mm: remember exclusively mapped anonymous pages with PG_anon_exclusive", NULL },
+	  "mm: remember exclusively mapped anonymous pages with PG_anon_exclusive", NULL,
+	  .wl_flags = WL_KERNEL_WRITES },
 	{ NULL, MC_ANON, "fork", VC_PIN_DIVERGENCE, NULL, "a7f226604170", "5.19",
-	  "mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page", NULL },
+	  "mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page", NULL, 0 },
 	{ "uring-fixed", MC_PRIVATE, NULL, VC_PIN_DIVERGENCE, NULL, "84209e87c696", "6.2",
-	  "mm/gup: reliable R/O long-term pinning in COW mappings", NULL },
+	  "mm/gup: reliable R/O long-term pinning in COW mappings", NULL, 0 },
 	{ "odirect,uring", MC_ANON, "madv-free", VC_ZEROED, NULL, "6c8e2a256915", "5.18",
-	  "mm: fix race between MADV_FREE reclaim and blkdev direct IO read", NULL },
+	  "mm: fix race between MADV_FREE reclaim and blkdev direct IO read", NULL, 0 },
 	{ "uring-fixed", 0, "migrate,compact", -1, NULL, "d1e153fea2a8", "5.13",
-	  "mm/gup: migrate pinned pages out of movable zone", NULL },
+	  "mm/gup: migrate pinned pages out of movable zone", NULL, 0 },
 	{ "procmem", MC_LARGE, NULL, -1, "CVE-2017-1000405", "a8f97366452e", "4.15",
 	  "mm, thp: Do not make page table dirty unconditionally in touch_p[mu]d() "
-	  "(huge Dirty COW)", NULL },
+	  "(huge Dirty COW)", NULL, 0 },
 	{ "procmem", 0, NULL, -1, "CVE-2016-5195", "19be0eaffa3a", "4.9",
-	  "mm: remove gup_flags FOLL_WRITE games from __get_user_pages() (Dirty COW)", NULL },
+	  "mm: remove gup_flags FOLL_WRITE games from __get_user_pages() (Dirty COW)", NULL, 0 },
 	{ 0 },
 };
 
 /* -1 if @t does not apply; else how specific the match is (higher: better). */
-static int tag_score(const struct tag *t, const char *workload, const char *backing,
-		     unsigned int caps, const char *const *faults, unsigned int nfaults, int cls)
+static int tag_score(const struct tag *t, const char *workload, unsigned int wl_flags,
+		     const char *backing, unsigned int caps, const char *const *faults,
+		     unsigned int nfaults, int cls)
 {
 	int score = 0;
 
@@ -68,6 +72,11 @@ static int tag_score(const struct tag *t, const char *workload, const char *back
 
 	if (t->workloads) {
 		if (!workload || !namelist_has(t->workloads, workload))
+			return -1;
+		score += 4;
+	}
+	if (t->wl_flags) {
+		if ((wl_flags & t->wl_flags) != t->wl_flags)
 			return -1;
 		score += 4;
 	}
@@ -89,8 +98,9 @@ static int tag_score(const struct tag *t, const char *workload, const char *back
 	return score;
 }
 
-size_t tags_lookup(const char *workload, const char *backing, unsigned int caps, const char *const *faults,
-		   unsigned int nfaults, int cls, const struct tag **out, size_t max)
+size_t tags_lookup(const char *workload, unsigned int wl_flags, const char *backing,
+		   unsigned int caps, const char *const *faults, unsigned int nfaults, int cls,
+		   const struct tag **out, size_t max)
 {
 	int score[16];
 	size_t n = 0;
@@ -98,7 +108,7 @@ size_t tags_lookup(const char *workload, const char *backing, unsigned int caps,
 	if (max > 16)
 		max = 16;
 	for (const struct tag *t = tag_table; t->title; t++) {
-		int s = tag_score(t, workload, backing, caps, faults, nfaults, cls);
+		int s = tag_score(t, workload, wl_flags, backing, caps, faults, nfaults, cls);
 		size_t i;
 
 		if (s < 0)

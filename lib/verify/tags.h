@@ -24,17 +24,20 @@ struct tag {
 	const char *version;	/* release with the fix */
 	const char *title;	/* the fix's subject line */
 	const char *backings;	/* comma-separated backing names; NULL: any */
+	unsigned int wl_flags;	/* WL_* the workload must all have (lib/run/caps.h); 0: any */
 };
 
 extern const struct tag tag_table[];
 
 /*
- * The tags matching a finding of class @cls in workload @workload on
- * backing @backing (NULL: matches rows for any backing only) with @caps under @faults (@nfaults names): up to @max, best
- * (most specific) first, into @out.  Returns how many.
+ * The tags matching a finding of class @cls in workload @workload (whose
+ * flags are @wl_flags) on backing @backing (NULL: matches rows for any
+ * backing only) with @caps under @faults (@nfaults names): up to @max,
+ * best (most specific) first, into @out.  Returns how many.
  */
-size_t tags_lookup(const char *workload, const char *backing, unsigned int caps, const char *const *faults,
-		   unsigned int nfaults, int cls, const struct tag **out, size_t max);
+size_t tags_lookup(const char *workload, unsigned int wl_flags, const char *backing,
+		   unsigned int caps, const char *const *faults, unsigned int nfaults, int cls,
+		   const struct tag **out, size_t max);
 
 /* "CVE-2020-29374, fixed by 17839856fd58 in 5.8: <title>" into @buf. */
 void tag_describe(const struct tag *t, char *buf, size_t len);

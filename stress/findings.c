@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The error sink.  A mismatch is recorded and printed at once, before the
- * run moves on, and by default it stops the run: the first corruption is
- * the one a kernel engineer needs, with the least noise after it.
+ * The findings lib/ reports through the run's hooks.  A mismatch is
+ * recorded and printed at once, before the run moves on, and by default it
+ * stops the run: the first corruption is the one a kernel engineer needs,
+ * with the least noise after it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,99 +26,9 @@ static const struct job *driver_job_at(const struct run_state *st, unsigned int 
 	return i < run->njobs ? &run->jobs[i] : NULL;
 }
 
-const char *detected_by_name(enum detected_by by)
-{
-	static const char *const n[] = { "completion", "scrub", "child", "prewrite", "fault",
-					 "readback", "pipe" };
-
-	return by <= DET_PIPE ? n[by] : "?";
-}
-
-const char *src_kind_name(uint32_t source)
-{
-	static const char *const n[] = { "?",	   "init",   "cpu",	"file",	  "child",
-					 "canary", "remote", "shared", "procmem" };
-	uint32_t k = SRC_KIND(source);
-
-	return k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
-}
-
-void stamp_id_str(const struct stamp_id *id, char *buf, size_t len)
-{
-	snprintf(buf, len, "{region %u block %llu gen %llu src %s:%u}", id->region,
-		 (unsigned long long)id->block, (unsigned long long)id->gen,
-		 src_kind_name(id->source), SRC_INDEX(id->source));
-}
-
-static void append(char *dst, size_t len, const char *fmt, va_list ap)
-{
-	size_t used = strlen(dst);
-
-	if (used && used + 2 < len) {
-		strcat(dst, "; ");
-		used += 2;
-	}
-	if (used < len)
-		vsnprintf(dst + used, len - used, fmt, ap);
-}
-
-void run_invalid(struct run_ctx *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&run->lock);
-	va_start(ap, fmt);
-	append(run->invalid, sizeof(run->invalid), fmt, ap);
-	va_end(ap);
-	pthread_mutex_unlock(&run->lock);
-}
-
-void run_warn(struct run_ctx *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&run->lock);
-	va_start(ap, fmt);
-	append(run->warnings, sizeof(run->warnings), fmt, ap);
-	va_end(ap);
-	pthread_mutex_unlock(&run->lock);
-}
-
-void run_log(struct run_ctx *run, const char *fmt, ...)
-{
-	char when[32];
-	struct tm tm;
-	time_t now;
-	va_list ap;
-
-	if (!run->logf)
-		return;
-	now = time(NULL);
-	localtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	pthread_mutex_lock(&run->lock);
-	fprintf(run->logf, "%s ", when);
-	va_start(ap, fmt);
-	vfprintf(run->logf, fmt, ap);
-	va_end(ap);
-	fputc('\n', run->logf);
-	pthread_mutex_unlock(&run->lock);
-}
-
-static void __attribute__((format(printf, 2, 3))) add_note(struct run_ctx *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&run->lock);
-	va_start(ap, fmt);
-	append(run->notes, sizeof(run->notes), fmt, ap);
-	va_end(ap);
-	pthread_mutex_unlock(&run->lock);
-}
-
 static void driver_note(struct run_state *st, const char *msg)
 {
-	add_note(run_of(st), "%s", msg);
+	run_note_add(run_of(st), "%s", msg);
 }
 
 bool err_first_diff_known(const struct run_ctx *run, const struct err_rec *e)
@@ -133,8 +44,8 @@ size_t err_tags(const struct run_ctx *run, const struct err_rec *e, const struct
 
 	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
 		faults[i] = j->cfg->faults[i];
-	return tags_lookup(j->cfg->workload, j->cfg->backing, j->caps, faults, j->cfg->nfaults,
-			   e->cls, out, max);
+	return tags_lookup(j->cfg->workload, j->wl_flags, j->cfg->backing, j->caps, faults,
+			   j->cfg->nfaults, e->cls, out, max);
 }
 
 /* The fixed bugs this finding looks like, best first, and why it is no known unfixed one. */
@@ -193,64 +104,6 @@ static void print_err(const struct run_ctx *run, const struct err_rec *e)
 	print_tags(run, e);
 }
 
-/*
- * An expected failure: the finding is a known unfixed kernel bug whose
- * probe says present here and whose mechanism the finding's own evidence
- * shows (lib/verify/known_bugs.c).  Listed in the report with both, counted in
- * the job's evidence, never a pass; it does not stop the run, and
- * whatever else the run finds is still corruption.  Anything else that
- * merely looks like a known bug is corruption, with the reason it is not
- * that bug in kb_why.
- */
-static bool known_unfixed(struct run_ctx *run, struct err_rec *e)
-{
-	struct job *j = &run->jobs[e->job];
-	struct kb_finding f = {
-		.workload = j->cfg->workload,
-		.backing = j->cfg->backing,
-		.caps = j->caps,
-		.nfaults = j->cfg->nfaults,
-		.reproduce = j->reproduce_known_bugs,
-		.cls = e->cls,
-		.by = e->by,
-		.expect = e->expect,
-		.found_valid = e->found_valid,
-		.found = e->found,
-		.stale_us = e->stale_us,
-		.evidence = e->evidence,
-		.unpin = j->unpin_note ? atomic_load(&j->unpin_note[e->block]) : 0,
-	};
-	const char *faults[CFG_MAX_FAULTS];
-	bool first;
-
-	for (unsigned int i = 0; i < j->cfg->nfaults; i++)
-		faults[i] = j->cfg->faults[i];
-	f.faults = faults;
-	e->kb = kb_match(&f, run->kb_state, e->kb_why, sizeof(e->kb_why));
-	if (!e->kb)
-		return false;
-	e->xfail = true;
-	ev_add(job_ev(j, "expected_failures"), 1);
-	pthread_mutex_lock(&run->lock);
-	run->nxfail_total++;
-	first = run->kb_xfails[e->kb - known_bugs]++ == 0;
-	if (run->nerrs < RUN_MAX_ERRS && run->nxfail_kept < RUN_MAX_XFAIL_KEPT) {
-		run->errs[run->nerrs++] = *e;
-		run->nxfail_kept++;
-	}
-	pthread_mutex_unlock(&run->lock);
-	if (first) {
-		fprintf(stderr, "pinstress: EXPECTED FAILURE %s in job %s block %zu, detected by %s: "
-			"known bug %s (docs/known-bugs/%s.md)\n", vclass_name(e->cls), j->cfg->name,
-			e->block, detected_by_name(e->by), e->kb->name, e->kb->doc);
-		fprintf(stderr, "pinstress:   probe: %s\n", run->kb[e->kb - known_bugs].evidence);
-		fprintf(stderr, "pinstress:   this failure: %s\n", e->kb_why);
-		add_note(run, "expected failure in job %s (%s): known bug %s: %s", j->cfg->name,
-			 vclass_name(e->cls), e->kb->name, e->kb->title);
-	}
-	return true;
-}
-
 /* Failures that end the run: --keep-going=N, default the first, 0 as given alone: none. */
 static uint64_t keep_going(const struct run_config *rc)
 {
@@ -289,7 +142,7 @@ static void record(struct job *j, size_t block, const struct stamp_id *expect,
 						   expect, tmp);
 		free(tmp);
 	}
-	if (known_unfixed(run, &e))
+	if (expected_failure(run, &e))
 		return;
 	e.fail = failure_capture(run, &e, diff);
 	ftrace_mark("FAILURE %s job %s block %zu vaddr %#lx", vclass_name(e.cls), j->cfg->name,
