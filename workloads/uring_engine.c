@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "kernel/census.h"
+#include "kernel/kconst.h"
 #include "run/clock.h"
 #include "verify/known_bugs.h"
 #include "kernel/pagemap.h"
@@ -53,7 +54,6 @@
 #include "workload.h"
 
 #define UF_WRITE_BIT	(1ULL << 63)
-#define UF_CHUNK_MAX	(2UL << 20)
 #define UF_CHURN_EVERY	64		/* completions between registration changes */
 /*
  * Least time a chunk stays unregistered.  Re-registering it at the next
@@ -201,7 +201,8 @@ static int setup_chunks(struct worker *w, struct uf_priv *p)
 {
 	const struct region *r = &w->job->reg;
 	size_t nblk = w->blk_hi - w->blk_lo;
-	size_t cb = UF_CHUNK_MAX / r->block_size;
+	/* At most a PMD's worth of blocks per registration, at least four chunks a thread. */
+	size_t cb = pmd_size() / r->block_size;
 
 	if (cb > nblk / 4)
 		cb = nblk / 4;

@@ -25,7 +25,6 @@
 #include "kernel/hugetlb.h"
 #include "kernel/kconst.h"
 
-#define HPAGE_2M (2UL << 20)
 
 struct hugetlb_priv {
 	bool lib;	/* mapped by get_huge_pages() */
@@ -33,7 +32,7 @@ struct hugetlb_priv {
 
 static size_t round_2m(size_t size)
 {
-	return (size + HPAGE_2M - 1) & ~(HPAGE_2M - 1);
+	return (size + HUGETLB_2M - 1) & ~(HUGETLB_2M - 1);
 }
 
 static const char *hugetlb_2m_probe(void)
@@ -43,7 +42,7 @@ static const char *hugetlb_2m_probe(void)
 
 static int hugetlb_2m_reserve(struct job *j, size_t size, char *why, size_t len)
 {
-	unsigned long n = round_2m(size) / HPAGE_2M * hugetlb_private_copies(j);
+	unsigned long n = round_2m(size) / HUGETLB_2M * hugetlb_private_copies(j);
 
 	return hugetlb_reserve(HUGETLB_2M_KB, n, n, why, len);
 }
@@ -54,8 +53,8 @@ static int hugetlb_2m_reserve(struct job *j, size_t size, char *why, size_t len)
  */
 static bool lib_usable(void)
 {
-	return gethugepagesize() == (long)HPAGE_2M &&
-	       hugetlbfs_find_path_for_size((long)HPAGE_2M) != NULL;
+	return gethugepagesize() == (long)HUGETLB_2M &&
+	       hugetlbfs_find_path_for_size((long)HUGETLB_2M) != NULL;
 }
 
 static int hugetlb_2m_map(struct job *j, size_t size)

@@ -14,11 +14,10 @@
 #include "kernel/hugetlb.h"
 #include "kernel/kconst.h"
 
-#define HPAGE_2M (2UL << 20)
 
 static size_t round_2m(size_t size)
 {
-	return (size + HPAGE_2M - 1) & ~(HPAGE_2M - 1);
+	return (size + HUGETLB_2M - 1) & ~(HUGETLB_2M - 1);
 }
 
 static const char *memfd_hugetlb_probe(void)
@@ -28,7 +27,7 @@ static const char *memfd_hugetlb_probe(void)
 
 static int memfd_hugetlb_reserve(struct job *j, size_t size, char *why, size_t len)
 {
-	unsigned long n = round_2m(size) / HPAGE_2M;
+	unsigned long n = round_2m(size) / HUGETLB_2M;
 
 	(void)j;
 
@@ -46,7 +45,7 @@ static int memfd_hugetlb_map(struct job *j, size_t size)
 	if (ftruncate(fd, (off_t)size))
 		ret = -errno;
 	else
-		ret = backing_map_shared(&j->reg, fd, size, HPAGE_2M);
+		ret = backing_map_shared(&j->reg, fd, size, HUGETLB_2M);
 	close(fd);
 	return ret;
 }

@@ -34,6 +34,13 @@
 #endif
 
 /*
+ * The hugetlb pool of 2 MiB pages (hugepages-2048kB, MAP_HUGE_2MB) that the
+ * hugetlb and memfd-hugetlb backings ask for by name: an hstate size, not
+ * the PMD size (on arm64 with 64 KiB pages it is a contiguous-PTE size).
+ */
+#define HUGETLB_2M	(2UL << 20)
+
+/*
  * Bytes one PMD entry maps: /sys/kernel/mm/transparent_hugepage/
  * hpage_pmd_size, read once; without THP, a page of page-table entries
  * times the page size.
