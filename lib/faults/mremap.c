@@ -35,14 +35,6 @@
 #include "faults/fault.h"
 #include "kernel/kconst.h"
 
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
-#define MREMAP_MAX_PAGES 512	/* one PMD */
 #define MREMAP_MAX_BAD	16
 
 struct mremap_bad {
@@ -54,7 +46,8 @@ struct mremap_bad {
 struct mremap_priv {
 	uint8_t *spare;		/* PMD-aligned reservation of spare_len bytes */
 	size_t spare_len;
-	uint64_t *pfn_old, *pfn_new;
+	uint64_t *pfn_old, *pfn_new;	/* pmd_pages entries */
+	size_t pmd_pages;		/* the most a move takes: one PMD */
 	struct mremap_bad bad[MREMAP_MAX_BAD];
 	unsigned int nbad;
 	_Atomic uint64_t *ev_remapped, *ev_pmd, *ev_checked, *ev_vmas;
@@ -68,8 +61,9 @@ static int mremap_setup(struct fault_inst *f)
 		return -ENOMEM;
 	p->spare_len = 2 * pmd_size();
 	p->spare = backing_reserve(p->spare_len, pmd_size());
-	p->pfn_old = calloc(MREMAP_MAX_PAGES, sizeof(uint64_t));
-	p->pfn_new = calloc(MREMAP_MAX_PAGES, sizeof(uint64_t));
+	p->pmd_pages = pmd_size() / job_page_size();
+	p->pfn_old = calloc(p->pmd_pages, sizeof(uint64_t));
+	p->pfn_new = calloc(p->pmd_pages, sizeof(uint64_t));
 	f->priv = p;
 	if (!p->spare || !p->pfn_old || !p->pfn_new)
 		return -ENOMEM;
@@ -159,8 +153,8 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 	int ret, did = FAULT_DONE;
 
 	/* A quarter of the moves: a whole PMD, so THP moves as a PMD. */
-	if (pages >= MREMAP_MAX_PAGES && !rng_below(r, 4)) {
-		n = MREMAP_MAX_PAGES;
+	if (pages >= p->pmd_pages && !rng_below(r, 4)) {
+		n = p->pmd_pages;
 		first = (((uintptr_t)j->reg.base + pmd_size() - 1) & ~(pmd_size() - 1)) -
 			(uintptr_t)j->reg.base;
 		first /= ps;
@@ -189,7 +183,7 @@ static int mremap_inject(struct fault_inst *f, struct rng *r)
 	if (!ret && same_pfns(p, n)) {
 		did = FAULT_CONFIRMED;
 		ev_add(p->ev_remapped, same_pfns(p, n));
-		ev_add(p->ev_pmd, !((uintptr_t)addr & (pmd_size() - 1)) && n == MREMAP_MAX_PAGES);
+		ev_add(p->ev_pmd, !((uintptr_t)addr & (pmd_size() - 1)) && n == p->pmd_pages);
 	}
 	check_away(j, p, dst - addr, addr, addr + len, b0, b1);
 	/* Back over the empty remnant DONTUNMAP left at the old address. */

@@ -43,25 +43,6 @@
 #include "kernel/kconst.h"
 #include "kernel/pagemap.h"
 
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY 1
-#endif
-#ifndef UFFD_FEATURE_MOVE
-#define UFFD_FEATURE_MOVE (1ULL << 16)
-struct uffdio_move {
-	uint64_t dst;
-	uint64_t src;
-	uint64_t len;
-#define UFFDIO_MOVE_MODE_DONTWAKE		((uint64_t)1 << 0)
-#define UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES	((uint64_t)1 << 1)
-	uint64_t mode;
-	int64_t move;
-};
-#define UFFDIO_MOVE _IOWR(UFFDIO, 0x05, struct uffdio_move)
-#endif
-#ifndef MLOCK_ONFAULT
-#define MLOCK_ONFAULT 1
-#endif
 
 #define UM_MAX_PAGES	512
 #define UM_TRIES	4	/* ranges tried per injection to find idle blocks */

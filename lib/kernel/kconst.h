@@ -9,7 +9,10 @@
 #define PINSTRESS_KCONST_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/userfaultfd.h>
 
 #ifndef MADV_COLD
 #define MADV_COLD	20	/* 5.4 */
@@ -31,6 +34,32 @@
 #endif
 #ifndef MFD_HUGE_2MB
 #define MFD_HUGE_2MB	(21U << MAP_HUGE_SHIFT)
+#endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000	/* 4.17 */
+#endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP	4	/* 5.7 */
+#endif
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT	1	/* 4.4 */
+#endif
+
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY	1	/* 5.11 */
+#endif
+#ifndef UFFD_FEATURE_MOVE
+#define UFFD_FEATURE_MOVE	(1ULL << 16)	/* 6.8 */
+struct uffdio_move {
+	uint64_t dst;
+	uint64_t src;
+	uint64_t len;
+#define UFFDIO_MOVE_MODE_DONTWAKE		((uint64_t)1 << 0)
+#define UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES	((uint64_t)1 << 1)
+	uint64_t mode;
+	int64_t move;
+};
+#define UFFDIO_MOVE	_IOWR(UFFDIO, 0x05, struct uffdio_move)
 #endif
 
 /*
