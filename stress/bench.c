@@ -4,7 +4,7 @@
  * the benchmarks of lib/bench/ (one file each), print one line per metric
  * (median and spread) and write every raw sample with the environment, for
  * `pinstress compare`.  Whatever a benchmark changes on the machine (its
- * zram swap, the hugetlb pool) is put back after it, and on SIGINT.
+ * zram swap, the hugetlb pool) is put back after it, and on a stop signal.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -25,15 +25,19 @@
 static sigset_t stop_sigs;
 static bool stop_seen;
 
-/* A SIGINT/SIGTERM (blocked, so pending) ends the benchmarks early. */
+/* A stop signal (blocked, so pending) ends the benchmarks early. */
 static bool bench_stopping(void)
 {
 	sigset_t pend;
 
-	if (!stop_seen && !sigpending(&pend) &&
-	    (sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM))) {
-		stop_seen = true;
-		fprintf(stderr, "pinstress: bench: stopping on a signal\n");
+	if (stop_seen || sigpending(&pend))
+		return stop_seen;
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&stop_sigs, sig) == 1 && sigismember(&pend, sig) == 1) {
+			stop_seen = true;
+			fprintf(stderr, "pinstress: bench: stopping on signal %d\n", sig);
+			break;
+		}
 	}
 	return stop_seen;
 }
@@ -179,7 +183,6 @@ int cmd_bench(int argc, char **argv)
 	static struct bench_ctx c;
 	struct run_config *rc = calloc(1, sizeof(*rc));
 	int ret, lock_fd = -1, code = EXIT_CLEAN;
-	pid_t holder;
 
 	if (!rc)
 		return EXIT_INVALID;
@@ -188,17 +191,11 @@ int cmd_bench(int argc, char **argv)
 		free(rc);
 		return ret > 0 ? 0 : EXIT_INVALID;
 	}
-	if (runlock_take(&lock_fd, &holder)) {
-		fprintf(stderr, "pinstress: another pinstress run (pid %d) is using this machine\n",
-			(int)holder);
+	if (machine_take(&lock_fd)) {
 		free(rc);
 		return EXIT_INVALID;
 	}
-	signal(SIGINT, SIG_DFL);	/* not ignored even as a background job (run.sh) */
-	signal(SIGTERM, SIG_DFL);
-	sigemptyset(&stop_sigs);
-	sigaddset(&stop_sigs, SIGINT);
-	sigaddset(&stop_sigs, SIGTERM);
+	machine_stop_signals(&stop_sigs);
 	sigprocmask(SIG_BLOCK, &stop_sigs, NULL);
 	fprintf(stderr, "pinstress: bench: %u repeats after a warm-up, regions of %llu MiB\n",
 		c.repeat, (unsigned long long)(c.region >> 20));

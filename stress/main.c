@@ -17,6 +17,8 @@ static int usage(FILE *f, int code)
 		"  bench [-c INI] [--json F]   fixed-work measurements for A/B testing a kernel\n"
 		"  compare A.json B.json       medians, change, 95%% CI and a verdict per metric\n"
 		"  probe [NAME...] [--json F]  which known unfixed kernel bugs this kernel has\n"
+		"  prepare [--owner PID]       swap, THP, hugetlbfs for PID's runs, left in place\n"
+		"  restore [--owner PID]       undo what killed runs (and PID) left on the machine\n"
 		"exit: 0 clean, 1 corruption, 2 kernel error, 3 invalid run, 77 nothing could run\n");
 	return code;
 }
@@ -34,6 +36,8 @@ int main(int argc, char **argv)
 		{ "bench", cmd_bench },
 		{ "compare", cmd_compare },
 		{ "probe", cmd_probe },
+		{ "prepare", cmd_prepare },
+		{ "restore", cmd_restore },
 	};
 
 	if (argc < 2)

@@ -17,6 +17,7 @@
 #include "faults/fault.h"
 #include "failure.h"
 #include "kernel/ftrace.h"
+#include "kernel/prepare.h"
 #include "job_setup.h"
 #include "run/options.h"
 #include "plan.h"
@@ -320,7 +321,8 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 	for (unsigned int i = j0; i < run->njobs; i++)
 		if (run->jobs[i].cfg && !run->jobs[i].stuck)
 			job_teardown(&run->jobs[i]);
-	if (tunable_restore_all())
+	/* What --prepare did stays for the next round. */
+	if (tunable_restore_to(run->prepared))
 		run_invalid(run, "could not restore every kernel tunable this run changed");
 	if (!atomic_load(&run->st.aborted))
 		atomic_store(&run->st.stop, false);
@@ -398,6 +400,24 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 	return -1;
 }
 
+/* --prepare: swap, THP, hugetlbfs for the whole run (undone after the last round). */
+static int prepare(struct run_ctx *run)
+{
+	uint64_t hugepages;
+	char why[256] = "";
+	int ret = machine_hugepages(&hugepages);
+
+	if (!ret)
+		ret = prepare_machine(hugepages, stderr, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "pinstress: --prepare: %s\n", why[0] ? why : strerror(-ret));
+		tunable_restore_all();
+		return ret;
+	}
+	run->prepared = tunable_saved_count();
+	return 0;
+}
+
 static void finish(struct run_ctx *run, int code)
 {
 	char xf[64] = "";
@@ -424,7 +444,6 @@ int cmd_run(int argc, char **argv)
 	unsigned int per, rounds;
 	sigset_t sigs;
 	int code, ret, lock_fd = -1;
-	pid_t holder;
 
 	if (!rc)
 		return EXIT_INVALID;
@@ -437,11 +456,19 @@ int cmd_run(int argc, char **argv)
 	code = parse(&run, argc, argv);
 	if (code >= 0)
 		goto out_free;
-	if (runlock_take(&lock_fd, &holder)) {
-		fprintf(stderr, "pinstress: another pinstress run (pid %d) is using this machine; "
-			"two runs would undo each other's sysfs changes\n", (int)holder);
+	if (machine_take(&lock_fd)) {
 		code = EXIT_INVALID;
 		goto out_free;
+	}
+	/*
+	 * Signals go to the monitor only, never to a worker mid-I/O or a fork
+	 * child: blocked here, before any thread starts.
+	 */
+	machine_stop_signals(&sigs);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	if (rc->prepare && prepare(&run)) {
+		code = EXIT_INVALID;
+		goto out_unlock;
 	}
 	if (rc->log[0] && !(run.logf = fopen(rc->log, "ae"))) {
 		fprintf(stderr, "pinstress: --log %s: %s\n", rc->log, strerror(errno));
@@ -465,19 +492,7 @@ int cmd_run(int argc, char **argv)
 			vclass_from_name(rc->plant) : -1;
 	run.plant.detected_s = -1;
 	pthread_mutex_init(&run.lock, NULL);
-	/*
-	 * Signals go to the monitor only, never to a worker mid-I/O or a fork
-	 * child.  A background job inherits SIGINT ignored (run.sh starts us
-	 * so): an ignored signal is never pending, so take the default back.
-	 */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
 	fprintf(stderr, "pinstress: seed %llu, profile %s, duration %.0fs\n",
 		(unsigned long long)rc->seed, rc->profile[0] ? rc->profile : "(none)", run.duration_s);
 	{
@@ -529,6 +544,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pinstress: tracefs was mounted for this run and is unmounted again; "
 			"to read the trace: mount -t tracefs nodev %s\n", ftrace_dir());
 	ftrace_close();
+	if (tunable_restore_all())
+		fprintf(stderr, "pinstress: could not undo everything --prepare did (see above)\n");
 	if (run.nstuck) {
 		/*
 		 * A thread that never came back still uses its job, its
@@ -545,6 +562,7 @@ int cmd_run(int argc, char **argv)
 out_unlock:
 	if (run.logf)
 		fclose(run.logf);
+	tunable_restore_all();	/* what --prepare did, when the run ended early */
 	runlock_drop(lock_fd);
 out_free:
 	free(rc);

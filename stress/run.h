@@ -117,6 +117,7 @@ struct run_ctx {
 	struct env_info env;		/* the machine as the run found it, read once */
 	struct job *jobs;
 	unsigned int njobs;
+	unsigned int prepared;		/* undos --prepare made (kept across rounds) */
 	double round_t0;		/* run_elapsed() when this round started */
 	double duration_s;
 	pthread_mutex_t lock;
@@ -177,6 +178,18 @@ void run_note_add(struct run_ctx *run, const char *fmt, ...) __attribute__((form
 void watchdog_check(struct run_ctx *run, unsigned int j0, unsigned int j1);
 void join_round(struct run_ctx *run, const sigset_t *sigs, unsigned int j0, unsigned int j1);
 void hung_print(const struct run_ctx *run, const struct hung_rec *h);
+
+/*
+ * stress/machine.c: the run lock, then undo what a killed run left (the
+ * restore journal); 0 or -EBUSY, said on stderr.
+ */
+int machine_take(int *lock_fd);
+/* The signals that stop a command in order, set back to their default action. */
+void machine_stop_signals(sigset_t *set);
+/* $PINSTRESS_HUGEPAGES for prepare (0: unset); -EINVAL, said on stderr. */
+int machine_hugepages(uint64_t *n);
+int cmd_prepare(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

@@ -146,8 +146,12 @@ static void test_compat(void)
 
 static void test_tunable(void)
 {
-	char path[] = "/tmp/pinstress-unit-tunable.XXXXXX", buf[64];
+	char path[64] = "/tmp/pinstress-unit-tunable.XXXXXX", buf[64];
+	char run_dir[] = "/tmp/pinstress-unit-run.XXXXXX";
 	int fd = mkstemp(path);
+
+	/* The restore journal of this test is its own (unit_journal tests the journal). */
+	CHECK(mkdtemp(run_dir) && !setenv("PINSTRESS_RUN_DIR", run_dir, 1), "journal dir");
 
 	CHECK(fd >= 0, "temp file");
 	if (fd < 0)
@@ -164,6 +168,9 @@ static void test_tunable(void)
 	      "restored to the original choice (%s)", buf);
 	CHECK(tunable_saved_count() == 0, "nothing left saved");
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/journal", run_dir);
+	unlink(path);
+	rmdir(run_dir);
 }
 
 static void test_census(void)

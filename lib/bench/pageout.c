@@ -95,7 +95,7 @@ static void one(struct bench_ctx *c, enum bench_mem kind)
 
 static int pageout_run(struct bench_ctx *c)
 {
-	int dev, ret = zram_swap_add(2 * c->region + (16 << 20), &dev);
+	int dev, ret = zram_swap_add(2 * c->region + (16 << 20), ZRAM_PRIO_MAX, &dev);
 
 	if (ret) {
 		bench_unavailable(c, "pageout_refault_4k", "MiB/s", true, "zram swap: %s",

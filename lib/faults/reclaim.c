@@ -8,8 +8,9 @@
  * The process enters a cgroup of its own (pinstress.<pid>) in .prepare,
  * before the region is mapped, so the region's pages are charged there.
  * One cgroup per run, shared by every job with this fault (refcounted);
- * the last teardown, or the driver's restore (tunable_on_restore), moves
- * the process back where it was and removes the cgroup.
+ * the last teardown, or the driver's restore (tunable_on_restore(), in the
+ * restore journal), moves the process back where it was and removes the
+ * cgroup.
  *
  * cgroup v2 (memory controller enabled in the v2 root's subtree_control):
  * the cgroup is created under the v2 root and each injection writes a
@@ -256,7 +257,7 @@ static int cg_create_locked(void)
 	    (int)sizeof(cg.dir))
 		return -ENAMETOOLONG;
 	/* Registered first: whatever happens next, the restore cleans up. */
-	ret = tunable_on_restore(cg_undo, NULL);
+	ret = tunable_on_restore("cgroup", 1, (const char *[]){ cg.dir }, cg_undo, NULL);
 	if (ret)
 		return ret;
 	if (mkdir(cg.dir, 0755) && errno != EEXIST)

@@ -72,7 +72,8 @@ int debugfs_ensure(void)
 	if (we_mounted || mounted())
 		goto out;
 	/* Register the undo first: if the table is full, change nothing. */
-	ret = tunable_on_restore(debugfs_undo, NULL);
+	ret = tunable_on_restore("umount", 2, (const char *[]){ DEBUGFS_DIR, "debugfs" },
+				 debugfs_undo, NULL);
 	if (ret)
 		goto out;
 	if (mount("debugfs", DEBUGFS_DIR, "debugfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))

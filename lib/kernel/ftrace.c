@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kernel/ftrace.h"
+#include "kernel/journal.h"
 #include "kernel/mounts.h"
 
 #define TRACEFS_DEFAULT	"/sys/kernel/tracing"
@@ -20,6 +21,7 @@ static struct {
 	int marker_fd;		/* -1 unless marking */
 	int on_fd;		/* -1 unless stopping on a failure */
 	bool mounted;		/* by ftrace_open() */
+	long seq;		/* its restore journal line */
 	_Atomic bool stopped;
 } ft = { .marker_fd = -1, .on_fd = -1 };
 
@@ -37,6 +39,10 @@ int ftrace_open(bool mark, bool stop_on_failure)
 		return 0;
 	if (mount_find("tracefs", NULL, ft.dir, sizeof(ft.dir))) {
 		snprintf(ft.dir, sizeof(ft.dir), "%s", TRACEFS_DEFAULT);
+		/* In the journal first: a killed run's mount is undone by the next start. */
+		ft.seq = journal_add("umount", 2, (const char *[]){ ft.dir, "tracefs" });
+		if (ft.seq < 0)
+			return (int)ft.seq;
 		if (mount("nodev", ft.dir, "tracefs", 0, NULL))
 			return -errno;
 		ft.mounted = true;
@@ -100,4 +106,7 @@ void ftrace_close(void)
 	ft.marker_fd = ft.on_fd = -1;
 	if (ft.mounted && umount2(ft.dir, MNT_DETACH) == 0)
 		ft.mounted = false;
+	if (!ft.mounted && ft.seq > 0)
+		journal_done(ft.seq);
+	ft.seq = 0;
 }

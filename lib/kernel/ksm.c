@@ -82,7 +82,14 @@ static int ksmd_boost(void)
 	ksmd_nice = getpriority(PRIO_PROCESS, (id_t)ksmd);
 	if (errno || ksmd_nice <= 0)
 		return errno ? -errno : 0;
-	ret = tunable_on_restore(ksmd_nice_restore, NULL);
+	{
+		char pid[16], nice[16];
+		const char *argv[2] = { pid, nice };
+
+		snprintf(pid, sizeof(pid), "%d", (int)ksmd);
+		snprintf(nice, sizeof(nice), "%d", ksmd_nice);
+		ret = tunable_on_restore("nice", 2, argv, ksmd_nice_restore, NULL);
+	}
 	if (!ret && setpriority(PRIO_PROCESS, (id_t)ksmd, 0))
 		ret = -errno;
 	return ret;

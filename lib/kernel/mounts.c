@@ -8,7 +8,8 @@
 
 #include "kernel/mounts.h"
 
-int mount_find(const char *fstype, const char *opt, char *out, size_t len)
+/* The first mount of @fstype with super option @opt (NULL: any) at @at (NULL: anywhere). */
+static int scan(const char *fstype, const char *opt, const char *at, char *out, size_t len)
 {
 	char line[1024], mnt[PATH_MAX], type[64], sopts[512];
 	int ret = -ENOENT;
@@ -23,7 +24,7 @@ int mount_find(const char *fstype, const char *opt, char *out, size_t len)
 		if (!dash || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
 		    sscanf(dash + 3, "%63s %*s %511s", type, sopts) != 2)
 			continue;
-		if (strcmp(type, fstype))
+		if (strcmp(type, fstype) || (at && strcmp(mnt, at)))
 			continue;
 		if (opt) {
 			char *tok, *save;
@@ -34,10 +35,21 @@ int mount_find(const char *fstype, const char *opt, char *out, size_t len)
 			if (!hit)
 				continue;
 		}
-		snprintf(out, len, "%s", mnt);
+		if (out)
+			snprintf(out, len, "%s", mnt);
 		ret = 0;
 		break;
 	}
 	fclose(f);
 	return ret;
+}
+
+int mount_find(const char *fstype, const char *opt, char *out, size_t len)
+{
+	return scan(fstype, opt, NULL, out, len);
+}
+
+bool mount_is(const char *path, const char *fstype)
+{
+	return scan(fstype, NULL, path, NULL, 0) == 0;
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Saving and restoring tunables; a mutex because faults set them from threads. */
+/*
+ * Saving and restoring tunables; a mutex because faults set them from
+ * threads.  Every change is in the restore journal before it is made.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -8,14 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/journal.h"
 #include "kernel/tunable.h"
 
-/* A saved value, or an undo function when fn is set. */
+/* A saved value (kind "write"), or another undo: fn(arg), or the journal line's own. */
 struct saved {
-	char path[160];
-	char val[96];
+	char kind[16];
+	char words[2][160];	/* "write": path, original value */
+	int nwords;
 	int (*fn)(void *arg);
 	void *arg;
+	long seq;		/* its journal line */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -68,32 +74,34 @@ int tunable_read_choice(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int write_str(const char *path, const char *val)
+/* Journal @s (kind, words) and keep it; called with the lock held. */
+static int record(struct saved *s)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	ssize_t n;
+	const char *argv[2] = { s->words[0], s->words[1] };
 
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == strlen(val) ? 0 : -EIO;
+	if (nsaved == TUNABLE_MAX)
+		return -ENOSPC;
+	s->seq = journal_add(s->kind, s->nwords, argv);
+	if (s->seq < 0)
+		return (int)s->seq;
+	saved[nsaved++] = *s;
+	return 0;
 }
 
 static int save_once(const char *path)
 {
+	struct saved s = { .kind = "write", .nwords = 2 };
+	int ret;
+
 	for (unsigned int i = 0; i < nsaved; i++)
-		if (!saved[i].fn && !strcmp(saved[i].path, path))
+		if (!saved[i].fn && !strcmp(saved[i].kind, "write") &&
+		    !strcmp(saved[i].words[0], path))
 			return 0;
-	if (nsaved == TUNABLE_MAX)
-		return -ENOSPC;
-	if (tunable_read_choice(path, saved[nsaved].val, sizeof(saved[nsaved].val)))
-		return -errno ? -errno : -EIO;
-	snprintf(saved[nsaved].path, sizeof(saved[nsaved].path), "%s", path);
-	nsaved++;
-	return 0;
+	ret = tunable_read_choice(path, s.words[1], sizeof(s.words[1]));
+	if (ret)
+		return ret;
+	snprintf(s.words[0], sizeof(s.words[0]), "%s", path);
+	return record(&s);
 }
 
 int tunable_set(const char *path, const char *val)
@@ -103,7 +111,7 @@ int tunable_set(const char *path, const char *val)
 	pthread_mutex_lock(&lock);
 	ret = save_once(path);
 	if (!ret)
-		ret = write_str(path, val);
+		ret = tunable_poke(path, val);
 	pthread_mutex_unlock(&lock);
 	return ret;
 }
@@ -118,39 +126,62 @@ int tunable_set_u64(const char *path, uint64_t v)
 
 int tunable_poke(const char *path, const char *val)
 {
-	return write_str(path, val);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == strlen(val) ? 0 : -EIO;
 }
 
-int tunable_on_restore(int (*fn)(void *arg), void *arg)
+int tunable_on_restore(const char *kind, int argc, const char *const *argv,
+		       int (*fn)(void *arg), void *arg)
 {
-	int ret = -ENOSPC;
+	struct saved s = { .fn = fn, .arg = arg, .nwords = argc };
+	int ret;
 
+	if (argc > 2)
+		return -E2BIG;
+	snprintf(s.kind, sizeof(s.kind), "%s", kind);
+	for (int i = 0; i < argc; i++)
+		snprintf(s.words[i], sizeof(s.words[i]), "%s", argv[i]);
 	pthread_mutex_lock(&lock);
-	if (nsaved < TUNABLE_MAX) {
-		saved[nsaved] = (struct saved){ .fn = fn, .arg = arg };
-		nsaved++;
-		ret = 0;
-	}
+	ret = record(&s);
 	pthread_mutex_unlock(&lock);
 	return ret;
 }
 
+static int undo(struct saved *s)
+{
+	char *argv[2] = { s->words[0], s->words[1] };
+
+	return s->fn ? s->fn(s->arg) : journal_undo(s->kind, s->nwords, argv);
+}
+
 int tunable_restore_all(void)
+{
+	return tunable_restore_to(0);
+}
+
+int tunable_restore_to(unsigned int mark)
 {
 	int failed = 0;
 
 	pthread_mutex_lock(&lock);
-	while (nsaved) {
+	while (nsaved > mark) {
 		struct saved *s = &saved[--nsaved];
 
-		if (s->fn) {
-			failed += s->fn(s->arg) != 0;
+		if (undo(s)) {
+			fprintf(stderr, "pinstress: cannot undo %s %s %s (left in the journal)\n",
+				s->kind, s->words[0], s->words[1]);
+			failed++;
 			continue;
 		}
-		if (write_str(s->path, s->val)) {
-			fprintf(stderr, "pinstress: cannot restore %s to '%s'\n", s->path, s->val);
-			failed++;
-		}
+		journal_done(s->seq);
 	}
 	pthread_mutex_unlock(&lock);
 	return failed;
@@ -159,4 +190,11 @@ int tunable_restore_all(void)
 unsigned int tunable_saved_count(void)
 {
 	return nsaved;
+}
+
+void tunable_forget_all(void)
+{
+	pthread_mutex_lock(&lock);
+	nsaved = 0;
+	pthread_mutex_unlock(&lock);
 }

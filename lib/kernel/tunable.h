@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel tunables (sysfs, procfs) that a run changes: each is saved the
- * first time it is written and put back by tunable_restore_all(), which the
- * driver calls on every way out (end of run, error, SIGINT/SIGTERM).  LTP's
+ * first time it is written (in the restore journal, lib/kernel/journal.h,
+ * before the write) and put back by tunable_restore_all(), which the
+ * driver calls on every way out (end of run, error, a signal).  LTP's
  * save_restore, in small.
  */
 #ifndef PINSTRESS_TUNABLE_H
@@ -31,16 +32,29 @@ int tunable_read_choice(const char *path, char *buf, size_t len);
 int tunable_poke(const char *path, const char *val);
 
 /*
- * Something else to undo with the tunables (unmount what we mounted, leave
- * a cgroup): @fn(@arg) runs in tunable_restore_all(), newest first, once.
- * Returns -ENOSPC when the table is full (nothing was changed: don't go on).
+ * Something else to undo with the tunables: the journal line @kind @argv
+ * (at most two words, see journal.h) is written first, so a later start
+ * can undo it after a crash; tunable_restore_all() runs @fn(@arg), or the
+ * journal line's own undo when @fn is NULL, newest first, once.  -errno
+ * when it could not be recorded: then make no change.
  */
-int tunable_on_restore(int (*fn)(void *arg), void *arg);
+int tunable_on_restore(const char *kind, int argc, const char *const *argv,
+		       int (*fn)(void *arg), void *arg);
 
 /* Put back every saved value, newest first.  Returns how many failed. */
 int tunable_restore_all(void);
 
-/* How many values are saved now (for tests). */
+/*
+ * How many undos are held now; tunable_restore_to(count) undoes only
+ * those made since (a run's rounds keep what --prepare did).
+ */
 unsigned int tunable_saved_count(void);
+int tunable_restore_to(unsigned int count);
+
+/*
+ * Forget the undos without undoing: they stay in the journal, for their
+ * owner's `pinstress restore` or the next start after it is gone.
+ */
+void tunable_forget_all(void);
 
 #endif

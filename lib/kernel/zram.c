@@ -8,11 +8,11 @@
 #include <sys/swap.h>
 #include <unistd.h>
 
+#include "kernel/journal.h"
 #include "kernel/tunable.h"
 #include "kernel/zram.h"
 
 #define ZRAM_CONTROL	"/sys/class/zram-control"
-#define SWAP_PRIO_MAX	32767
 
 /* The v1 swap header mkswap writes (include/linux/swap.h union swap_header). */
 struct swap_header_v1 {
@@ -52,22 +52,7 @@ static int write_header(const char *path, uint64_t bytes)
 	return ret;
 }
 
-static int zram_remove(void *arg)
-{
-	int dev = (int)(intptr_t)arg, ret = 0;
-	char path[64], num[16];
-
-	dev_path(dev, path, sizeof(path));
-	swapoff(path);
-	snprintf(path, sizeof(path), "/sys/block/zram%d/reset", dev);
-	tunable_poke(path, "1");
-	snprintf(num, sizeof(num), "%d", dev);
-	if (tunable_poke(ZRAM_CONTROL "/hot_remove", num))
-		ret = -EBUSY;
-	return ret;
-}
-
-int zram_swap_add(uint64_t bytes, int *dev)
+int zram_swap_add(uint64_t bytes, int prio, int *dev)
 {
 	char path[64], val[32];
 	uint64_t n;
@@ -79,9 +64,11 @@ int zram_swap_add(uint64_t bytes, int *dev)
 	if (ret)
 		return ret;
 	*dev = (int)n;
-	ret = tunable_on_restore(zram_remove, (void *)(intptr_t)*dev);
+	/* The device exists from the read on: journal it at once (its undo removes it). */
+	snprintf(val, sizeof(val), "%d", *dev);
+	ret = tunable_on_restore("zram", 1, (const char *[]){ val }, NULL, NULL);
 	if (ret) {
-		zram_remove((void *)(intptr_t)*dev);
+		journal_undo("zram", 1, (char *[]){ val });
 		return ret;
 	}
 	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", *dev);
@@ -91,7 +78,7 @@ int zram_swap_add(uint64_t bytes, int *dev)
 		ret = dev_path(*dev, path, sizeof(path));
 	if (!ret)
 		ret = write_header(path, bytes);
-	if (!ret && swapon(path, SWAP_FLAG_PREFER | (SWAP_PRIO_MAX & SWAP_FLAG_PRIO_MASK)))
+	if (!ret && swapon(path, SWAP_FLAG_PREFER | (prio & SWAP_FLAG_PRIO_MASK)))
 		ret = -errno;
 	return ret;
 }

@@ -10,7 +10,9 @@
 
 #include <stdint.h>
 
-/* A zram swap of @bytes; its number in *dev.  0 or -errno (-ENOENT: no zram). */
-int zram_swap_add(uint64_t bytes, int *dev);
+#define ZRAM_PRIO_MAX	32767
+
+/* A zram swap of @bytes at priority @prio; its number in *dev.  0 or -errno (-ENOENT: no zram). */
+int zram_swap_add(uint64_t bytes, int prio, int *dev);
 
 #endif

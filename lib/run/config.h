@@ -84,6 +84,7 @@ struct run_config {
 	bool tap;				/* TAP 13 on stdout */
 	char known_bugs[16];			/* "avoid" or "reproduce" */
 	char kernel_lacks[16];			/* "invalid" or "not-run" */
+	bool prepare;				/* prepare the machine first (kernel/prepare.h) */
 	struct bench_config bench;		/* pinstress bench */
 	struct job_config defaults;		/* [global] job keys */
 	struct job_config jobs[CFG_MAX_JOBS];

@@ -79,6 +79,9 @@ const struct cfg_option cfg_options[] = {
 	  .choices = "invalid,not-run",
 	  .help = "a job or fault the running kernel lacks (built without, too old): invalid "
 		  "makes the run invalid, not-run lists it under not_run and goes on (guests)" },
+	{ .name = "prepare", .type = CFG_BOOL, RUNF(prepare), .flags = CFG_F_CLI_ONLY,
+	  .help = "first prepare the machine: swap on zram if there is none, THP never -> "
+		  "madvise, hugetlbfs, $PINSTRESS_HUGEPAGES; undone at the end" },
 	{ .name = "known-bugs", .type = CFG_STR, RUNF(known_bugs), .def = "avoid",
 	  .choices = "avoid,reproduce",
 	  .help = "avoid: workloads emulate the fix of a known kernel bug where that costs no "
