@@ -14,10 +14,12 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "jsonio.h"
 #include "jsonw.h"
 #include "run/options.h"
 #include "run.h"
 #include "run/runlock.h"
+#include "run/safefile.h"
 #include "run/scratch.h"
 #include "bench/stats.h"
 #include "kernel/tunable.h"
@@ -110,7 +112,7 @@ static int write_json(const struct bench_ctx *c, const char *path)
 {
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	struct env_info e;
-	char tmp[4200];
+	char why[4200];
 	int ret = 0;
 
 	json_object_object_add(o, "schema", jstr("pinstress-bench/1"));
@@ -121,11 +123,7 @@ static int write_json(const struct bench_ctx *c, const char *path)
 	for (unsigned int i = 0; i < c->nmetrics; i++)
 		json_object_array_add(a, metric_json(&c->metrics[i]));
 	json_object_object_add(o, "metrics", a);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) || rename(tmp, path)) {
-		ret = -EIO;
-		unlink(tmp);
-	}
+	ret = jsonio_write(o, path, JSON_C_TO_STRING_PRETTY, why, sizeof(why));
 	json_object_put(o);
 	return ret;
 }
@@ -167,6 +165,10 @@ static int bench_config(struct run_config *rc, struct bench_ctx *c, int argc, ch
 	if (ret) {
 		fprintf(stderr, "pinstress: bench: %s\n", err);
 		return ret;
+	}
+	if (rc->json[0] && safefile_check_output(rc->json, err, sizeof(err))) {
+		fprintf(stderr, "pinstress: bench: --json %s\n", err);
+		return -EINVAL;
 	}
 	c->repeat = rc->bench.repeat;
 	c->region = rc->bench.region_size;

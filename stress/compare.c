@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonio.h"
 #include "jsonw.h"
 #include "run.h"
 #include "bench/stats.h"
@@ -29,104 +30,139 @@
  */
 #define DEFAULT_MIN_EFFECT	10.0
 
-struct samples {
-	double *v;
-	size_t n;
-	bool higher_better;
+/* A metric of a report, every field checked when it was loaded. */
+struct metric {
+	const char *name;
 	const char *unit;
+	bool higher_better;
+	double *v;		/* its samples; none: unavailable there */
+	size_t n;
 };
 
-static int load(const char *path, json_object **out)
-{
-	json_object *o = json_object_from_file(path), *schema;
+struct report {
+	json_object *root;
+	json_object *env;
+	struct metric *m;
+	size_t nm;
+};
 
-	if (!o || !json_object_object_get_ex(o, "schema", &schema) ||
-	    strcmp(json_object_get_string(schema), "pinstress-bench/1")) {
-		fprintf(stderr, "pinstress: %s: not a pinstress bench report (schema pinstress-bench/1)\n",
-			path);
-		json_object_put(o);
+static void report_free(struct report *rep)
+{
+	for (size_t i = 0; rep->m && i < rep->nm; i++)
+		free(rep->m[i].v);
+	free(rep->m);
+	json_object_put(rep->root);
+	memset(rep, 0, sizeof(*rep));
+}
+
+static int load_metric(struct jsonio *r, json_object *ms, size_t i, struct metric *m)
+{
+	char where[64];
+	json_object *o, *d, *a, *x;
+
+	snprintf(where, sizeof(where), "metrics[%zu]", i);
+	o = jsonio_idx(r, ms, "metrics", i, json_type_object);
+	m->name = json_object_get_string(jsonio_get(r, o, where, "name", json_type_string, false));
+	x = jsonio_get(r, o, where, "unit", json_type_string, false);
+	m->unit = x ? json_object_get_string(x) : "";
+	d = jsonio_get(r, o, where, "direction", json_type_string, false);
+	if (d && strcmp(json_object_get_string(d), "higher") &&
+	    strcmp(json_object_get_string(d), "lower") && !r->err[0])
+		snprintf(r->err, sizeof(r->err), "%s: %s.direction: 'higher' or 'lower', not '%s'",
+			 r->file, where, json_object_get_string(d));
+	m->higher_better = d && !strcmp(json_object_get_string(d), "higher");
+	a = jsonio_get(r, o, where, "samples", json_type_array, false);
+	if (r->err[0] || !(m->n = json_object_array_length(a)))
+		return r->err[0] ? -EINVAL : 0;
+	m->v = calloc(m->n, sizeof(double));
+	if (!m->v)
+		return -ENOMEM;
+	strncat(where, ".samples", sizeof(where) - strlen(where) - 1);
+	for (size_t k = 0; k < m->n; k++)
+		m->v[k] = json_object_get_double(jsonio_idx(r, a, where, k, json_type_double));
+	return r->err[0] ? -EINVAL : 0;
+}
+
+/* A bench report, every member this command uses checked; -EINVAL said on stderr. */
+static int load(const char *path, struct report *rep)
+{
+	struct jsonio r;
+	json_object *schema, *ms = NULL;
+	int ret = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->root = jsonio_load(&r, path);
+	schema = jsonio_get(&r, rep->root, "", "schema", json_type_string, false);
+	if (schema && strcmp(json_object_get_string(schema), "pinstress-bench/1"))
+		snprintf(r.err, sizeof(r.err), "%s: not a pinstress bench report (schema %s, not "
+			 "pinstress-bench/1)", path, json_object_get_string(schema));
+	rep->env = jsonio_get(&r, rep->root, "", "environment", json_type_object, false);
+	ms = jsonio_get(&r, rep->root, "", "metrics", json_type_array, false);
+	if (!r.err[0]) {
+		rep->nm = json_object_array_length(ms);
+		rep->m = calloc(rep->nm ? rep->nm : 1, sizeof(*rep->m));
+		ret = rep->m ? 0 : -ENOMEM;
+	}
+	for (size_t i = 0; !ret && !r.err[0] && i < rep->nm; i++)
+		ret = load_metric(&r, ms, i, &rep->m[i]);
+	if (r.err[0] || ret) {
+		fprintf(stderr, "pinstress: %s\n", r.err[0] ? r.err : strerror(-ret));
+		report_free(rep);
 		return -EINVAL;
 	}
-	*out = o;
 	return 0;
 }
 
-static json_object *metric_of(json_object *report, const char *name)
+static const struct metric *metric_of(const struct report *rep, const char *name)
 {
-	json_object *ms, *m, *n;
-
-	if (!json_object_object_get_ex(report, "metrics", &ms))
-		return NULL;
-	for (size_t i = 0; i < json_object_array_length(ms); i++) {
-		m = json_object_array_get_idx(ms, i);
-		if (json_object_object_get_ex(m, "name", &n) &&
-		    !strcmp(json_object_get_string(n), name))
-			return m;
-	}
+	for (size_t i = 0; i < rep->nm; i++)
+		if (!strcmp(rep->m[i].name, name))
+			return &rep->m[i];
 	return NULL;
 }
 
-/* The samples of a metric; false if it has none (unavailable). */
-static bool samples_of(json_object *m, struct samples *s)
+/* An environment value as text; a JSON null as "null". */
+static const char *text(json_object *v)
 {
-	json_object *a, *d, *u;
-
-	memset(s, 0, sizeof(*s));
-	if (!m || !json_object_object_get_ex(m, "samples", &a) ||
-	    !(s->n = json_object_array_length(a)))
-		return false;
-	s->v = calloc(s->n, sizeof(double));
-	if (!s->v)
-		return false;
-	for (size_t i = 0; i < s->n; i++)
-		s->v[i] = json_object_get_double(json_object_array_get_idx(a, i));
-	s->higher_better = json_object_object_get_ex(m, "direction", &d) &&
-			   !strcmp(json_object_get_string(d), "higher");
-	s->unit = json_object_object_get_ex(m, "unit", &u) ? json_object_get_string(u) : "";
-	return true;
+	return v ? json_object_get_string(v) : "null";
 }
 
 /* The memory a kernel reserves for itself changes MemTotal a little: not a different machine. */
-static bool same_value(const char *key, json_object *va, json_object *vb)
+static bool same_value(const char *key, json_object *va, json_object *vb, bool in_b)
 {
 	double a, b;
 
-	if (!vb)
+	if (!in_b)
 		return false;
 	if (strcmp(key, "mem_total_kb"))
-		return !strcmp(json_object_get_string(va), json_object_get_string(vb));
+		return !strcmp(text(va), text(vb));
 	a = json_object_get_double(va);
 	b = json_object_get_double(vb);
 	return fabs(a - b) <= 0.02 * (a > b ? a : b);
 }
 
 /* Every environment field but the kernel's must match; say which do not. */
-static unsigned int env_warnings(json_object *a, json_object *b)
+static unsigned int env_warnings(const struct report *a, const struct report *b)
 {
-	json_object *ea, *eb;
 	unsigned int n = 0;
 
-	if (!json_object_object_get_ex(a, "environment", &ea) ||
-	    !json_object_object_get_ex(b, "environment", &eb))
-		return 0;
-	json_object_object_foreach(ea, key, va) {
-		json_object *vb;
+	json_object_object_foreach(a->env, key, va) {
+		json_object *vb = NULL;
+		bool in_b;
 
 		if (!strcmp(key, "kernel") || !strcmp(key, "kernel_version"))
 			continue;
-		vb = NULL;
-		json_object_object_get_ex(eb, key, &vb);
-		if (!same_value(key, va, vb)) {
+		in_b = json_object_object_get_ex(b->env, key, &vb);
+		if (!same_value(key, va, vb, in_b)) {
 			fprintf(stderr, "pinstress: warning: environments differ in %s: '%s' vs '%s'\n",
-				key, json_object_get_string(va),
-				vb ? json_object_get_string(vb) : "(missing)");
+				key, text(va), in_b ? text(vb) : "(missing)");
 			n++;
 		}
 	}
 	return n;
 }
 
-static json_object *row_json(const char *name, const struct samples *a,
+static json_object *row_json(const char *name, const struct metric *a,
 			     const struct stats_change *c)
 {
 	json_object *o = json_object_new_object();
@@ -143,39 +179,29 @@ static json_object *row_json(const char *name, const struct samples *a,
 	return o;
 }
 
-static int compare(json_object *ra, json_object *rb, double min_effect, json_object *rows)
+static int compare(const struct report *ra, const struct report *rb, double min_effect,
+		   json_object *rows)
 {
-	json_object *ms;
 	int compared = 0;
 
 	printf("%-30s %-7s %12s %12s %9s %21s  %s\n", "metric", "unit", "median A", "median B",
 	       "change", "95% CI", "verdict");
-	json_object_object_get_ex(ra, "metrics", &ms);
-	for (size_t i = 0; ms && i < json_object_array_length(ms); i++) {
-		json_object *ma = json_object_array_get_idx(ms, i), *n;
-		const char *name;
-		struct samples a = { 0 }, b = { 0 };
+	for (size_t i = 0; i < ra->nm; i++) {
+		const struct metric *a = &ra->m[i], *b = metric_of(rb, a->name);
 		struct stats_change c;
 
-		if (!json_object_object_get_ex(ma, "name", &n))
-			continue;
-		name = json_object_get_string(n);
-		if (!samples_of(ma, &a) || !samples_of(metric_of(rb, name), &b) ||
-		    stats_compare(a.v, a.n, b.v, b.n, a.higher_better, min_effect / 100,
+		if (!a->n || !b || !b->n ||
+		    stats_compare(a->v, a->n, b->v, b->n, a->higher_better, min_effect / 100,
 				  COMPARE_SEED, &c)) {
-			printf("%-30s %-7s %12s %12s %9s %21s  %s\n", name, "", "-", "-", "", "",
+			printf("%-30s %-7s %12s %12s %9s %21s  %s\n", a->name, "", "-", "-", "", "",
 			       "not in both");
-			free(a.v);
-			free(b.v);
 			continue;
 		}
-		printf("%-30s %-7s %12.4g %12.4g %+8.1f%% [%+8.1f%%, %+8.1f%%]  %s\n", name, a.unit,
-		       c.median_a, c.median_b, 100 * c.change, 100 * c.lo, 100 * c.hi,
+		printf("%-30s %-7s %12.4g %12.4g %+8.1f%% [%+8.1f%%, %+8.1f%%]  %s\n", a->name,
+		       a->unit, c.median_a, c.median_b, 100 * c.change, 100 * c.lo, 100 * c.hi,
 		       stats_verdict_name(c.verdict));
-		json_object_array_add(rows, row_json(name, &a, &c));
+		json_object_array_add(rows, row_json(a->name, a, &c));
 		compared++;
-		free(a.v);
-		free(b.v);
 	}
 	return compared;
 }
@@ -188,8 +214,10 @@ int cmd_compare(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	json_object *ra = NULL, *rb = NULL, *out, *rows;
+	struct report ra = { 0 }, rb = { 0 };
+	json_object *out, *rows;
 	const char *json = NULL;
+	char why[400];
 	double min_effect = DEFAULT_MIN_EFFECT;
 	char *end;
 	int o, n, code = EXIT_INVALID;
@@ -224,17 +252,17 @@ int cmd_compare(int argc, char **argv)
 	json_object_object_add(out, "a", jstr(argv[optind]));
 	json_object_object_add(out, "b", jstr(argv[optind + 1]));
 	json_object_object_add(out, "min_effect_pct", json_object_new_double(min_effect));
-	json_object_object_add(out, "environment_differences", ju64(env_warnings(ra, rb)));
-	n = compare(ra, rb, min_effect, rows);
+	json_object_object_add(out, "environment_differences", ju64(env_warnings(&ra, &rb)));
+	n = compare(&ra, &rb, min_effect, rows);
 	json_object_object_add(out, "metrics", rows);
 	code = n ? EXIT_CLEAN : EXIT_SKIP;
-	if (json && json_object_to_file_ext(json, out, JSON_C_TO_STRING_PRETTY)) {
-		fprintf(stderr, "pinstress: cannot write %s\n", json);
+	if (json && jsonio_write(out, json, JSON_C_TO_STRING_PRETTY, why, sizeof(why))) {
+		fprintf(stderr, "pinstress: cannot write %s\n", why);
 		code = EXIT_INVALID;
 	}
 	json_object_put(out);
 out:
-	json_object_put(ra);
-	json_object_put(rb);
+	report_free(&ra);
+	report_free(&rb);
 	return code;
 }

@@ -17,6 +17,7 @@
 #include "run/clock.h"
 #include "failure.h"
 #include "faults/fault.h"
+#include "jsonio.h"
 #include "jsonw.h"
 #include "kernel/pagemap.h"
 #include "run/replay.h"
@@ -363,8 +364,8 @@ static int write_file(struct run_ctx *run, struct err_rec *e)
 {
 	json_object *o = json_object_new_object();
 	const struct job *j = &run->jobs[e->job];
-	char path[PATH_MAX], tmp[PATH_MAX + 16];
-	int ret = 0;
+	char path[PATH_MAX], why[PATH_MAX + 128];
+	int ret;
 
 	pthread_mutex_lock(&run->lock);
 	file_name(run, path, sizeof(path));
@@ -377,13 +378,10 @@ static int write_file(struct run_ctx *run, struct err_rec *e)
 	json_object_object_add(o, "replay", replay_json(run));
 	json_object_object_add(o, "job", job_cfg_json(j));
 	json_object_object_add(o, "error", report_err_json(run, e));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) ||
-	    rename(tmp, path)) {
-		ret = -errno;
-		unlink(tmp);
-		fprintf(stderr, "pinstress:   cannot write failure record %s: %s\n", path,
-			strerror(-ret));
+	ret = jsonio_write(o, path, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, why,
+			   sizeof(why));
+	if (ret) {
+		fprintf(stderr, "pinstress:   cannot write failure record %s\n", why);
 	} else {
 		snprintf(e->fail->file, sizeof(e->fail->file), "%s", path);
 	}
@@ -395,28 +393,34 @@ static int write_file(struct run_ctx *run, struct err_rec *e)
 
 int cmd_replay(int argc, char **argv)
 {
+	struct jsonio jr;
 	json_object *o, *r, *a, *cwd;
 	const char *args[260] = { "run" };
 	int n = 1, ret;
+	size_t na;
 
 	if (argc < 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: pinstress replay FAILURE.json [run options that override]\n");
 		return EXIT_INVALID;
 	}
-	o = json_object_from_file(argv[1]);
-	if (!o || !json_object_object_get_ex(o, "replay", &r) ||
-	    !json_object_object_get_ex(r, "argv", &a) ||
-	    json_object_get_type(a) != json_type_array) {
-		fprintf(stderr, "pinstress: %s: not a pinstress failure record (no replay.argv)\n",
-			argv[1]);
+	o = jsonio_load(&jr, argv[1]);
+	r = jsonio_get(&jr, o, "", "replay", json_type_object, false);
+	a = jsonio_get(&jr, r, "replay", "argv", json_type_array, false);
+	cwd = jsonio_get(&jr, r, "replay", "cwd", json_type_string, true);
+	na = a ? json_object_array_length(a) : 0;
+	if (na > 250 && !jr.err[0])
+		snprintf(jr.err, sizeof(jr.err), "%s: replay.argv: %zu words, at most 250", argv[1], na);
+	for (size_t i = 0; i < na && !jr.err[0]; i++)
+		args[n++] = json_object_get_string(jsonio_idx(&jr, a, "replay.argv", i,
+							      json_type_string));
+	if (jr.err[0]) {
+		fprintf(stderr, "pinstress: %s (not a pinstress failure record?)\n", jr.err);
 		json_object_put(o);
 		return EXIT_INVALID;
 	}
-	for (size_t i = 0; i < json_object_array_length(a) && n < 250; i++)
-		args[n++] = json_object_get_string(json_object_array_get_idx(a, i));
 	for (int i = 2; i < argc && n < 259; i++)
 		args[n++] = argv[i];
-	if (json_object_object_get_ex(r, "cwd", &cwd) && chdir(json_object_get_string(cwd)))
+	if (cwd && chdir(json_object_get_string(cwd)))
 		fprintf(stderr, "pinstress: replay: cannot enter %s (%s); staying here\n",
 			json_object_get_string(cwd), strerror(errno));
 	fprintf(stderr, "pinstress: replaying the run of %s\n", argv[1]);

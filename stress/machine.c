@@ -19,6 +19,8 @@
 #include "run.h"
 #include "run/runlock.h"
 
+#define RESTORE_WAIT_MS	60000
+
 int machine_take(int *lock_fd)
 {
 	unsigned int failed;
@@ -139,10 +141,14 @@ int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "usage: pinstress restore [--owner PID]\n");
 	if (ret)
 		return EXIT_INVALID;
-	if (runlock_take(&lock_fd, &holder)) {
-		fprintf(stderr, "pinstress: restore: pid %d is running; it restores itself\n",
-			(int)holder);
-		return EXIT_INVALID;
+	/* A run that is ending restores itself first: wait for it, bounded. */
+	for (int ms = 0; runlock_take(&lock_fd, &holder); ms += 100) {
+		if (ms >= RESTORE_WAIT_MS) {
+			fprintf(stderr, "pinstress: restore: pid %d still holds the machine after %d s\n",
+				(int)holder, RESTORE_WAIT_MS / 1000);
+			return EXIT_INVALID;
+		}
+		usleep(100 * 1000);
 	}
 	ret = journal_recover(owner, stderr, &failed);
 	runlock_drop(lock_fd);

@@ -7,6 +7,7 @@
  * expected failure only of a bug whose probe said present (expected.c).
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "jsonio.h"
 #include "backings/backing.h"
 #include "run.h"
 #include "run/scratch.h"
@@ -71,12 +73,13 @@ json_object *known_bugs_json(const struct kb_result *r, const uint64_t *xfails, 
 static int write_json(const char *path, const struct kb_result *r, const struct utsname *u)
 {
 	json_object *o = known_bugs_json(r, NULL, NULL);
+	char why[PATH_MAX + 128];
 	int ret;
 
 	json_object_object_add(o, "schema", json_object_new_string("pinstress-probes/1"));
 	json_object_object_add(o, "kernel", json_object_new_string(u->release));
 	json_object_object_add(o, "kernel_version", json_object_new_string(u->version));
-	ret = json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY);
+	ret = jsonio_write(o, path, JSON_C_TO_STRING_PRETTY, why, sizeof(why));
 	json_object_put(o);
 	return ret;
 }

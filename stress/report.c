@@ -14,6 +14,7 @@
 #include "env.h"
 #include "failure.h"
 #include "faults/fault.h"
+#include "jsonio.h"
 #include "jsonw.h"
 #include "run.h"
 #include "backings/backing.h"
@@ -436,15 +437,10 @@ int report_write_json(const struct run_ctx *run, const char *path, int code)
 	o = report_build(run, code);
 	if (code == EXIT_RUNNING)
 		pthread_mutex_unlock(lock);
-	char tmp[PATH_MAX + 16];
-	int ret = 0;
+	char why[PATH_MAX + 128];
+	int ret = jsonio_write(o, path, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE,
+			       why, sizeof(why));
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) ||
-	    rename(tmp, path)) {
-		ret = -EIO;
-		unlink(tmp);
-	}
 	json_object_put(o);
 	return ret;
 }

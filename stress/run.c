@@ -25,6 +25,7 @@
 #include "verify/plant.h"
 #include "run.h"
 #include "run/runlock.h"
+#include "run/safefile.h"
 #include "run/scratch.h"
 #include "kernel/tunable.h"
 #include "workload.h"
@@ -391,6 +392,11 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 	}
 	if (!ret && plan_needs_scratch(rc))
 		ret = scratch_check_dir(rc->scratch, err, sizeof(err));
+	/* Where the report and the log go: checked before the machine is touched. */
+	if (!ret && rc->json[0])
+		ret = safefile_check_output(rc->json, err, sizeof(err));
+	if (!ret && rc->log[0])
+		ret = safefile_check_output(rc->log, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pinstress: %s\n", err);
 		return EXIT_INVALID;
@@ -470,10 +476,16 @@ int cmd_run(int argc, char **argv)
 		code = EXIT_INVALID;
 		goto out_unlock;
 	}
-	if (rc->log[0] && !(run.logf = fopen(rc->log, "ae"))) {
-		fprintf(stderr, "pinstress: --log %s: %s\n", rc->log, strerror(errno));
-		code = EXIT_INVALID;
-		goto out_unlock;
+	if (rc->log[0]) {
+		/* Appended, never through a symlink, mode 0600 when made. */
+		ret = safefile_append(rc->log);
+		run.logf = ret >= 0 ? fdopen(ret, "a") : NULL;
+		if (!run.logf) {
+			fprintf(stderr, "pinstress: --log %s: %s\n", rc->log,
+				ret == -EINVAL ? "not a regular file" : strerror(ret < 0 ? -ret : errno));
+			code = EXIT_INVALID;
+			goto out_unlock;
+		}
 	}
 	if (run.logf)
 		setvbuf(run.logf, NULL, _IOLBF, 0);

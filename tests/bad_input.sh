@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # bad_input.sh PINSTRESS: bad profiles and options give exit 3 and one line
-# naming the file, the line and the key, and run nothing.
+# naming the file, the line and the key, and run nothing.  Inputs that are
+# no regular file (a FIFO, /dev/zero, a directory) are refused at once, a
+# NUL byte in a profile names its line, an output nobody can write is
+# refused before the run, and compare and replay name the JSON member that
+# is null or of the wrong type instead of crashing.
 set -u
 PS=$1
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +47,43 @@ check bad-known-bugs-key "bad-known-bugs-key.ini:2: key 'known-bugs': 'hide' is 
 	'[global]\nknown-bugs = hide\n[j]\nworkload = odirect\n'
 check bad-kernel-lacks "--kernel-lacks: 'skip' is not one of invalid,not-run" "$good" \
 	--kernel-lacks skip
+
+check nul-byte "nul-byte.ini:2: a NUL byte in the line" \
+	'[global]\nsize = 8M\0garbage\n[j]\nworkload = odirect\n'
+check unwritable-json "$tmp/none/r.json: directory $tmp/none does not exist" "$good" \
+	--json "$tmp/none/r.json"
+check json-is-dir "$tmp: a directory, not a regular file" "$good" --json "$tmp"
+
+# one_line NAME EXPECTED CMD...: exit 3, one line, the words expected, within 10 s.
+one_line() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$(timeout 10 "$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 3 ] && pass "$name: exit 3" || fail "$name: exit $rc (124: it hung)"
+	case $out in *"$want"*) pass "$name: '$out'" ;; *) fail "$name: '$out' lacks '$want'" ;; esac
+}
+mkfifo "$tmp/fifo"
+one_line fifo-profile "profile $tmp/fifo: a FIFO, not a regular file" "$PS" run -c "$tmp/fifo"
+one_line zero-profile "profile /dev/zero: a device, not a regular file" "$PS" run -c /dev/zero
+one_line fifo-compare "$tmp/fifo: a FIFO, not a regular file" "$PS" compare "$tmp/fifo" "$tmp/fifo"
+one_line fifo-replay "$tmp/fifo: a FIFO, not a regular file" "$PS" replay "$tmp/fifo"
+bench='{"schema": "pinstress-bench/1", "environment": {"kernel": "x"}, "metrics": [
+  {"name": "m", "unit": "ms", "direction": "lower", "samples": [1, 2, 3]},
+  {"name": "n", "unit": "ms", "direction": "lower", "samples": [1, null, 3]}]}'
+printf '%s\n' "$bench" >"$tmp/a.json"
+printf '%s\n' "${bench/\"samples\": \[1, 2, 3\]/\"samples\": null}" >"$tmp/b.json"
+one_line compare-null "$tmp/a.json: metrics[1].samples[1]: a number, not null" \
+	"$PS" compare "$tmp/a.json" "$tmp/a.json"
+one_line compare-null-array "$tmp/b.json: metrics[0].samples: an array, not null" \
+	"$PS" compare "$tmp/b.json" "$tmp/b.json"
+printf '{"schema": "pinstress-bench/1", ' >"$tmp/cut.json"
+one_line compare-cut "$tmp/cut.json: not JSON: it ends inside a value" \
+	"$PS" compare "$tmp/cut.json" "$tmp/cut.json"
+printf '{"replay": {"argv": ["-c", null]}}' >"$tmp/r.json"
+one_line replay-null "$tmp/r.json: replay.argv[1]: a string, not null" "$PS" replay "$tmp/r.json"
+printf '{"replay": {"argv": "run"}}' >"$tmp/r2.json"
+one_line replay-type "$tmp/r2.json: replay.argv: an array, not a string" "$PS" replay "$tmp/r2.json"
 
 out=$("$PS" run -c "$tmp/does-not-exist.ini" 2>&1 >/dev/null)
 rc=$?

@@ -19,10 +19,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 
 #include "run/options.h"
+#include "run/safefile.h"
 
 enum sec_kind { SEC_NONE, SEC_GLOBAL, SEC_JOB };
 
@@ -145,6 +147,10 @@ static char *reader(char *str, int num, void *stream)
 	}
 	ctx->lineno++;
 	p = ctx->buf;
+	if ((ssize_t)strlen(p) < n) {
+		ctx_fail(ctx, "a NUL byte in the line (a binary file?)");
+		return NULL;
+	}
 	if (ctx->lineno == 1 && !strncmp(p, "\xef\xbb\xbf", 3))
 		p += 3;
 	while (isspace((unsigned char)*p))
@@ -215,13 +221,22 @@ int cfg_read_profile(struct run_config *rc, const char *path, char *err, size_t 
 	struct profile_ctx ctx = {
 		.rc = rc, .path = path, .msg = err, .msglen = len,
 	};
+	char why[PATH_MAX + 128] = "";
 	unsigned int i;
 	int ret;
 
-	ctx.f = fopen(path, "r");
+	/* A regular file of bounded size: a FIFO or /dev/zero would never end. */
+	ret = safefile_open(path, SAFEFILE_MAX_INPUT, why, sizeof(why));
+	ctx.f = ret >= 0 ? fdopen(ret, "r") : NULL;
 	if (!ctx.f) {
-		ret = -errno;
-		cfg_errf(err, len, "cannot open profile '%s': %s", path, strerror(-ret));
+		if (ret >= 0) {
+			close(ret);
+			ret = -ENOMEM;
+		}
+		if (ret == -EINVAL || ret == -EFBIG)
+			cfg_errf(err, len, "profile %s", why);
+		else
+			cfg_errf(err, len, "cannot open profile '%s': %s", path, strerror(-ret));
 		return ret;
 	}
 	rc->njobs = 0;
