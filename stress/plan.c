@@ -15,24 +15,18 @@
 #include "run/caps.h"
 #include "compat.h"
 #include "faults/fault.h"
+#include "kernel/pagerange.h"
 #include "plan.h"
+#include "run/options.h"
 #include "run/scratch.h"
 #include "workload.h"
-
-static int where(const struct job_config *c, char *err, size_t len)
-{
-	if (c->file[0])
-		return snprintf(err, len, "%s:%d: [%s]: ", c->file, c->line, c->name);
-	return snprintf(err, len, "[%s]: ", c->name);
-}
 
 static int unknown(const struct job_config *c, const char *key, const char *name,
 		   char *err, size_t len)
 {
-	int n = where(c, err, len);
+	int n = cfg_where_key(c, key, err, len);
 
-	snprintf(err + n, len - (size_t)n, "key '%s': unknown name '%s' (see 'pinstress list')",
-		 key, name);
+	snprintf(err + n, len - (size_t)n, "unknown name '%s' (see 'pinstress list')", name);
 	return -EINVAL;
 }
 
@@ -348,7 +342,11 @@ static bool kernel_lacks_not_run(const struct run_ctx *run, const char *why)
 	return reason_kernel_lacks(why) && !strcmp(run->rc->kernel_lacks, "not-run");
 }
 
-/* Job @c as it can run here: unavailable faults dropped or the job refused. */
+/*
+ * Job @c as it can run here: unavailable faults dropped or the job refused.
+ * With @j NULL, only whether it can: nothing is recorded (the check of the
+ * whole plan before anything changes).
+ */
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len)
 {
 	const struct workload_ops *wl = workload_find(c->workload);
@@ -361,6 +359,8 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 	if (!no && bk->probe)
 		no = bk->probe();
 	if (no && kernel_lacks_not_run(run, no)) {
+		if (!j)
+			return PLAN_NOT_RUN;
 		not_run(run, "%s/%s (job %s): %s", c->workload, c->backing, c->name, no);
 		fprintf(stderr, "pinstress: job %s not run: %s/%s: %s\n", c->name, c->workload,
 			c->backing, no);
@@ -379,10 +379,13 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 	plan_add_implied(c, bk);
 	no = compat_faults(c, buf, sizeof(buf));
 	if (no) {
-		snprintf(why, len, "job %s: %s; use two jobs", c->name, no);
+		int n = cfg_where_key(c, "faults", why, len);
+
+		snprintf(why + n, len - (size_t)n, "%s; use two jobs", no);
 		return -ENOTSUP;
 	}
-	j->nfaults = 0;
+	if (j)
+		j->nfaults = 0;
 	for (unsigned int k = 0; k < c->nfaults; k++) {
 		const struct fault_ops *f = fault_find(c->faults[k]);
 
@@ -391,9 +394,12 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 			no = compat_check(wl, bk, caps_effective(bk->caps, c->mlock), f, buf,
 					  sizeof(buf));
 		if (!no) {
-			j->faults[j->nfaults++].ops = f;
+			if (j)
+				j->faults[j->nfaults++].ops = f;
 			continue;
 		}
+		if (!j && (kernel_lacks_not_run(run, no) || run->rc->allow_missing))
+			continue;
 		if (kernel_lacks_not_run(run, no)) {
 			not_run(run, "%s/%s/%s (job %s): %s", c->workload, c->backing, f->name,
 				c->name, no);
@@ -410,4 +416,77 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 			c->name, f->name, no);
 	}
 	return 0;
+}
+
+/* What a round's jobs can touch at once: each region, and a copy per kind of fork. */
+static uint64_t round_bytes(const struct run_config *rc, unsigned int r, char *list, size_t len)
+{
+	uint64_t sum = 0;
+	size_t used = 0;
+	char sz[32];
+
+	list[0] = 0;
+	for (unsigned int i = 0; i < rc->njobs; i++) {
+		const struct job_config *c = &rc->jobs[i];
+		unsigned int copies = 1 + cfg_fork_kinds(c);
+
+		if (c->round != r)
+			continue;
+		sum += c->size * copies;
+		cfg_format_size(c->size, sz, sizeof(sz));
+		if (used < len)
+			used += (size_t)snprintf(list + used, len - used, "%s%s %s x%u",
+						 used ? ", " : "", c->name, sz, copies);
+	}
+	return sum;
+}
+
+int plan_check(struct run_ctx *run, char *err, size_t len)
+{
+	struct run_config *rc = run->rc;
+	uint64_t avail_kb = 0, need;
+	char list[512];
+
+	for (unsigned int i = 0; i < rc->njobs; i++) {
+		int ret = plan_job(run, NULL, &rc->jobs[i], err, len);
+
+		if (ret == -ENOTSUP && !rc->allow_missing)
+			return ret;
+	}
+	/* The regions and their fork copies must fit in what the machine has free now. */
+	if (meminfo_kb("MemAvailable", &avail_kb))
+		return 0;
+	for (unsigned int r = 0; rc->njobs && r <= rc->jobs[rc->njobs - 1].round; r++) {
+		need = round_bytes(rc, r, list, sizeof(list));
+		if (need <= avail_kb * 1024)
+			continue;
+		snprintf(err, len, "round %u would need %.1f GiB of memory (%s: region x (1 + kinds "
+			 "of fork)), more than the %.1f GiB available now (MemAvailable); use smaller "
+			 "sizes or --parallel", r + 1, need / 1073741824.0, list,
+			 avail_kb / 1048576.0);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void plan_print(const struct run_config *rc, FILE *f)
+{
+	char list[512], sz[32];
+
+	fprintf(f, "%-28s %-12s %-14s %-8s %5s  %s\n", "job", "workload", "backing", "size",
+		"round", "faults");
+	for (unsigned int i = 0; i < rc->njobs; i++) {
+		const struct job_config *c = &rc->jobs[i];
+
+		cfg_format_size(c->size, sz, sizeof(sz));
+		fprintf(f, "%-28s %-12s %-14s %-8s %5u  ", c->name, c->workload, c->backing, sz,
+			c->round + 1);
+		for (unsigned int k = 0; k < c->nfaults; k++)
+			fprintf(f, "%s%s", k ? "," : "", c->faults[k]);
+		fprintf(f, "%s\n", c->nfaults ? "" : "-");
+	}
+	for (unsigned int r = 0; rc->njobs && r <= rc->jobs[rc->njobs - 1].round; r++) {
+		cfg_format_size(round_bytes(rc, r, list, sizeof(list)), sz, sizeof(sz));
+		fprintf(f, "round %u: up to %s of memory\n", r + 1, sz);
+	}
 }

@@ -20,6 +20,17 @@ bool plan_needs_scratch(const struct run_config *rc);
  * when the kernel lacks it and --kernel-lacks=not-run listed it instead.
  */
 #define PLAN_NOT_RUN	1
+
+/*
+ * The whole plan, before anything on the machine changes: every job can
+ * run here (else -ENOTSUP, unless --allow-missing) and every round fits in
+ * the memory available now (else -ENOMEM with the numbers).  0, or -errno
+ * with @err.
+ */
+int plan_check(struct run_ctx *run, char *err, size_t len);
+
+/* The jobs, their rounds and the memory each round may need (run --check). */
+void plan_print(const struct run_config *rc, FILE *f);
 int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why, size_t len);
 
 #endif

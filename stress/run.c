@@ -397,12 +397,21 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 		ret = safefile_check_output(rc->json, err, sizeof(err));
 	if (!ret && rc->log[0])
 		ret = safefile_check_output(rc->log, err, sizeof(err));
+	if (!ret)
+		ret = plan_check(run, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pinstress: %s\n", err);
 		return EXIT_INVALID;
 	}
 	if (!rc->seed_set)
 		rc->seed = fresh_seed();
+	if (rc->check) {
+		plan_print(rc, stdout);
+		printf("not run here: %u combinations (not applicable or unavailable)\n",
+		       run->not_run_total);
+		printf("check: the run can start; nothing was changed\n");
+		return EXIT_CLEAN;
+	}
 	return -1;
 }
 

@@ -33,11 +33,16 @@ check bad-size "bad-size.ini:5: key 'size': invalid size 'lots'" \
 check bad-duration "bad-duration.ini:2: key 'duration': invalid duration '5x'" \
 	'[global]\nduration = 5x\n[j]\nworkload = odirect\n'
 check no-workload "no-workload.ini:3: [j]: no workload" '[global]\nduration = 2s\n[j]\nsize = 8M\n'
-check unknown-workload "unknown-workload.ini:4: [j2]: key 'workload': unknown name 'nope'" \
+check unknown-workload "unknown-workload.ini:5: [j2]: key 'workload': unknown name 'nope'" \
 	'[j]\nworkload = odirect\n\n[j2]\nworkload = nope\n'
+check global-backing "global-backing.ini:2: [global]: key 'backing': unknown name 'nop'" \
+	'[global]\nbacking = nop\n[j]\nworkload = odirect\n'
+check cli-workload "--workload: unknown name 'nope'" "$good" --workload nope
+check size-multiple "size-multiple.ini:5: [j]: key 'size': 1000000000 is not a multiple" \
+	'[global]\nduration = 2s\n[j]\nworkload = odirect\nsize = 1000000000\n'
 check missing-scratch "scratch directory $tmp/nonexistent does not exist" "$good" \
 	--scratch "$tmp/nonexistent"
-check unknown-fault "unknown-fault.ini:1: [j]: key 'faults': unknown name 'explode'" \
+check unknown-fault "unknown-fault.ini:3: [j]: key 'faults': unknown name 'explode'" \
 	'[j]\nworkload = odirect\nfaults = fork,explode\n'
 check bad-cli-size "--size: invalid size 'big'" "$good" --size big
 check bad-plant "--plant: unknown class 'sparkles'" "$good" --plant sparkles
@@ -48,6 +53,16 @@ check bad-known-bugs-key "bad-known-bugs-key.ini:2: key 'known-bugs': 'hide' is 
 check bad-kernel-lacks "--kernel-lacks: 'skip' is not one of invalid,not-run" "$good" \
 	--kernel-lacks skip
 
+# Checked for the whole plan before the first round: a later job's conflict stops the run
+# before the first one starts (one line: no job ran), as does a plan bigger than the machine.
+check conflict-later "conflict-later.ini:8: [j2]: key 'faults': faults mremap and uffd-move cannot share a job" \
+	'[global]\nduration = 2s\nparallel = 1\n[j]\nworkload = cpu\n[j2]\nworkload = cpu\nfaults = mremap,uffd-move\n'
+check too-big "round 1 would need 512.0 GiB of memory" "$good" --size 512G
+printf '%b' "$good" >"$tmp/check.ini"
+out=$("$PS" run -c "$tmp/check.ini" --check 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] && case $out in *"check: the run can start; nothing was changed"*) true ;; *) false ;; esac &&
+	pass "--check: the plan, exit 0" || fail "--check: exit $rc: $out"
 check nul-byte "nul-byte.ini:2: a NUL byte in the line" \
 	'[global]\nsize = 8M\0garbage\n[j]\nworkload = odirect\n'
 check unwritable-json "$tmp/none/r.json: directory $tmp/none does not exist" "$good" \

@@ -299,7 +299,8 @@ static void test_bad(void)
 	    "duplicate section [j] (first at line 1)");
 	bad("syntax.ini", "[j]\nworkload = cpu\nthis is not a key\n", 3, NULL, NULL);
 	bad("nosection.ini", "workload = cpu\n[j]\n", 1, "workload", NULL);
-	bad("multiple.ini", "[j]\nworkload = cpu\nsize = 1000000000\n", 1, NULL, NULL);
+	bad("multiple.ini", "[j]\nworkload = cpu\nsize = 1000000000\n", 3, "size",
+	    "[j]: key 'size': 1000000000 is not a multiple of block-size 4K");
 	bad("secname.ini", "[j]\nworkload = cpu\n[a b]\n", 3, NULL, NULL);
 	for (i = 0; i <= CFG_MAX_JOBS; i++)
 		p += sprintf(p, "[job%d]\nworkload = cpu\n", i);

@@ -30,6 +30,19 @@ enum cfg_cmd {
 #define CFG_ALL		"all"
 #define CFG_EACH	"each"
 
+/* Where a job key's value came from, for messages that point at it. */
+enum cfg_from {
+	CFG_FROM_DEFAULT,
+	CFG_FROM_SECTION,	/* its line in the job's own section */
+	CFG_FROM_GLOBAL,	/* its line in [global] */
+	CFG_FROM_CLI,		/* the command line */
+};
+
+struct cfg_origin {
+	int line;
+	enum cfg_from from;
+};
+
 struct job_config {
 	char name[CFG_NAME_LEN];		/* the profile section */
 	char workload[CFG_NAME_LEN];
@@ -48,6 +61,7 @@ struct job_config {
 	char file[PATH_MAX];
 	int line;
 	uint64_t set_mask;			/* bit i: job option i set explicitly */
+	struct cfg_origin origin[64];		/* per set_mask bit */
 };
 
 /* What `pinstress bench` was asked to measure (its keys are in the same table). */
@@ -85,6 +99,7 @@ struct run_config {
 	char known_bugs[16];			/* "avoid" or "reproduce" */
 	char kernel_lacks[16];			/* "invalid" or "not-run" */
 	bool prepare;				/* prepare the machine first (kernel/prepare.h) */
+	bool check;				/* check and print the plan, change nothing */
 	struct bench_config bench;		/* pinstress bench */
 	struct job_config defaults;		/* [global] job keys */
 	struct job_config jobs[CFG_MAX_JOBS];

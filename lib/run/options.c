@@ -79,6 +79,9 @@ const struct cfg_option cfg_options[] = {
 	  .choices = "invalid,not-run",
 	  .help = "a job or fault the running kernel lacks (built without, too old): invalid "
 		  "makes the run invalid, not-run lists it under not_run and goes on (guests)" },
+	{ .name = "check", .type = CFG_BOOL, RUNF(check), .flags = CFG_F_CLI_ONLY,
+	  .help = "check the profile, the plan and this machine (availability, memory, output "
+		  "paths), print the plan and exit: 0 if the run could start; nothing is changed" },
 	{ .name = "prepare", .type = CFG_BOOL, RUNF(prepare), .flags = CFG_F_CLI_ONLY,
 	  .help = "first prepare the machine: swap on zram if there is none, THP never -> "
 		  "madvise, hugetlbfs, $PINSTRESS_HUGEPAGES; undone at the end" },
@@ -547,12 +550,34 @@ void cfg_merge_job(struct job_config *job, const struct job_config *defaults)
 			continue;
 		if (!(job->set_mask & (1ull << bit))) {
 			memcpy((char *)job + o->off, (const char *)defaults + o->off, o->size);
+			job->origin[bit] = defaults->origin[bit];
 			if (o->type == CFG_LIST)
 				memcpy((char *)job + o->aux_off, (const char *)defaults + o->aux_off,
 				       sizeof(unsigned int));
 		}
 		bit++;
 	}
+}
+
+/* Where job @c's value of @key came from: "FILE:LINE: [sec]: key 'k': ", "--k: ", ... */
+int cfg_where_key(const struct job_config *c, const char *key, char *err, size_t len)
+{
+	const struct cfg_option *o = cfg_find(key);
+	struct cfg_origin w = o ? c->origin[cfg_job_bit(o)] : (struct cfg_origin){ 0 };
+
+	switch (w.from) {
+	case CFG_FROM_CLI:
+		return snprintf(err, len, "--%s: ", key);
+	case CFG_FROM_GLOBAL:
+		return snprintf(err, len, "%s:%d: [global]: key '%s': ", c->file, w.line, key);
+	case CFG_FROM_SECTION:
+		return snprintf(err, len, "%s:%d: [%s]: key '%s': ", c->file, w.line, c->name, key);
+	case CFG_FROM_DEFAULT:
+		break;
+	}
+	if (c->file[0])
+		return snprintf(err, len, "%s:%d: [%s]: key '%s': ", c->file, c->line, c->name, key);
+	return snprintf(err, len, "[%s]: key '%s': ", c->name, key);
 }
 
 bool cfg_for_cmd(const struct cfg_option *o, enum cfg_cmd cmd)

@@ -109,6 +109,13 @@ void cfg_merge_job(struct job_config *job, const struct job_config *defaults);
  */
 int cfg_init(struct run_config *rc, enum cfg_cmd cmd);
 
+/*
+ * Where job @c's value of @key came from, as a message prefix into @buf:
+ * "FILE:LINE: [job]: key 'size': " (its line in the section or in
+ * [global]), or "--size: " from the command line.  Returns its length.
+ */
+int cfg_where_key(const struct job_config *c, const char *key, char *buf, size_t len);
+
 /* Whether @o is an option of rc->cmd. */
 bool cfg_for_cmd(const struct cfg_option *o, enum cfg_cmd cmd);
 

@@ -213,6 +213,9 @@ static int handler(void *user, const char *section, const char *name, const char
 		ctx->err_line = ctx->lineno;
 		return 0;
 	}
+	if (o->scope == CFG_JOB)
+		((struct job_config *)base)->origin[cfg_job_bit(o)] = (struct cfg_origin){
+			ctx->lineno, ctx->sec == SEC_GLOBAL ? CFG_FROM_GLOBAL : CFG_FROM_SECTION };
 	return 1;
 }
 
@@ -283,8 +286,9 @@ int cfg_check(const struct run_config *rc, char *err, size_t len)
 		if (job->block_size && job->size % job->block_size) {
 			cfg_format_size(job->size, a, sizeof(a));
 			cfg_format_size(job->block_size, b, sizeof(b));
-			return cfg_errf(err, len, "%s[%s]: size %s is not a multiple of block-size %s",
-				    where, job->name, a, b);
+			cfg_where_key(job, "size", where, sizeof(where));
+			return cfg_errf(err, len, "%s%s is not a multiple of block-size %s", where, a,
+					b);
 		}
 	}
 	return 0;
@@ -436,8 +440,11 @@ int cfg_parse_cli(struct run_config *rc, int argc, char **argv, char *err, size_
 			continue;
 		}
 		ret = cfg_apply(o, &rc->defaults, cv[i].val, o->name, err, len);
-		for (j = 0; j < rc->njobs && !ret; j++)
+		rc->defaults.origin[cfg_job_bit(o)].from = CFG_FROM_CLI;
+		for (j = 0; j < rc->njobs && !ret; j++) {
 			ret = cfg_apply(o, &rc->jobs[j], cv[i].val, o->name, err, len);
+			rc->jobs[j].origin[cfg_job_bit(o)].from = CFG_FROM_CLI;
+		}
 	}
 	if (!ret && rc->cmd == CFG_CMD_RUN)
 		ret = cfg_check(rc, err, len);
