@@ -86,6 +86,7 @@ static json_object *metric_json(const struct bench_metric *m)
 	json_object_object_add(o, "name", jstr(m->name));
 	json_object_object_add(o, "unit", jstr(m->unit));
 	json_object_object_add(o, "direction", jstr(m->higher_better ? "higher" : "lower"));
+	json_object_object_add(o, "control", json_object_new_boolean(m->control));
 	json_object_object_add(o, "n", ju64(m->n));
 	for (size_t i = 0; i < m->n; i++)
 		json_object_array_add(s, json_object_new_double(m->samples[i]));

@@ -35,6 +35,7 @@ struct metric {
 	const char *name;
 	const char *unit;
 	bool higher_better;
+	bool control;		/* no mm patch should move it: a move is noise */
 	double *v;		/* its samples; none: unavailable there */
 	size_t n;
 };
@@ -71,6 +72,8 @@ static int load_metric(struct jsonio *r, json_object *ms, size_t i, struct metri
 		snprintf(r->err, sizeof(r->err), "%s: %s.direction: 'higher' or 'lower', not '%s'",
 			 r->file, where, json_object_get_string(d));
 	m->higher_better = d && !strcmp(json_object_get_string(d), "higher");
+	x = jsonio_get(r, o, where, "control", json_type_boolean, true);
+	m->control = x && json_object_get_boolean(x);
 	a = jsonio_get(r, o, where, "samples", json_type_array, false);
 	if (r->err[0] || !(m->n = json_object_array_length(a)))
 		return r->err[0] ? -EINVAL : 0;
@@ -179,16 +182,49 @@ static json_object *row_json(const char *name, const struct metric *a,
 	return o;
 }
 
+/*
+ * Did a control metric move between A and B beyond its own interval?  Then
+ * the machine, not the kernel, changed between the runs: say so in one
+ * line, and the verdicts cannot be trusted.
+ */
+static bool noisy(const struct report *ra, const struct report *rb)
+{
+	char moved[512] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < ra->nm && used < sizeof(moved); i++) {
+		const struct metric *a = &ra->m[i], *b = metric_of(rb, a->name);
+		struct stats_change c;
+
+		if (!a->control || !a->n || !b || !b->n ||
+		    stats_compare(a->v, a->n, b->v, b->n, a->higher_better, 0, COMPARE_SEED, &c) ||
+		    c.verdict == VERDICT_SAME)
+			continue;
+		used += (size_t)snprintf(moved + used, sizeof(moved) - used, "%s%s %+.1f%% [%+.1f%%, "
+					 "%+.1f%%]", used ? ", " : "", a->name, 100 * c.change,
+					 100 * c.lo, 100 * c.hi);
+	}
+	if (!moved[0])
+		return false;
+	fprintf(stderr, "pinstress: noise: controls moved between A and B (%s); no kernel change "
+		"to mm moves them, so the machine did: verdicts marked (noise) cannot be trusted\n",
+		moved);
+	return true;
+}
+
 static int compare(const struct report *ra, const struct report *rb, double min_effect,
 		   json_object *rows)
 {
+	bool noise = noisy(ra, rb);
 	int compared = 0;
 
 	printf("%-30s %-7s %12s %12s %9s %21s  %s\n", "metric", "unit", "median A", "median B",
 	       "change", "95% CI", "verdict");
 	for (size_t i = 0; i < ra->nm; i++) {
 		const struct metric *a = &ra->m[i], *b = metric_of(rb, a->name);
+		bool trusted = !noise || a->control;
 		struct stats_change c;
+		json_object *row;
 
 		if (!a->n || !b || !b->n ||
 		    stats_compare(a->v, a->n, b->v, b->n, a->higher_better, min_effect / 100,
@@ -197,10 +233,14 @@ static int compare(const struct report *ra, const struct report *rb, double min_
 			       "not in both");
 			continue;
 		}
-		printf("%-30s %-7s %12.4g %12.4g %+8.1f%% [%+8.1f%%, %+8.1f%%]  %s\n", a->name,
+		printf("%-30s %-7s %12.4g %12.4g %+8.1f%% [%+8.1f%%, %+8.1f%%]  %s%s\n", a->name,
 		       a->unit, c.median_a, c.median_b, 100 * c.change, 100 * c.lo, 100 * c.hi,
-		       stats_verdict_name(c.verdict));
-		json_object_array_add(rows, row_json(a->name, a, &c));
+		       stats_verdict_name(c.verdict),
+		       a->control ? " (control)" : trusted ? "" : " (noise)");
+		row = row_json(a->name, a, &c);
+		json_object_object_add(row, "control", json_object_new_boolean(a->control));
+		json_object_object_add(row, "trusted", json_object_new_boolean(trusted));
+		json_object_array_add(rows, row);
 		compared++;
 	}
 	return compared;

@@ -32,6 +32,11 @@ struct bench_metric {
 	char name[BENCH_NAME_LEN];	/* e.g. "fork_ms_64M_thp_pinned" */
 	const char *unit;		/* "ms", "MiB/s", "pins/s", "GB/s", "ratio" */
 	bool higher_better;
+	/*
+	 * A control: no kernel patch to mm should move it (memcpy bandwidth,
+	 * our own verify speed); compare takes a move for machine noise.
+	 */
+	bool control;
 	double *samples;		/* one per repetition */
 	size_t n;
 	double *raw;			/* every measurement, for p50/p90/p99 */
