@@ -16,6 +16,7 @@
 #include "compat.h"
 #include "faults/fault.h"
 #include "job_setup.h"
+#include "run/options.h"
 #include "run/scratch.h"
 #include "verify/scrub.h"
 #include "workload.h"
@@ -60,8 +61,9 @@ static int setup_faults(struct job *j, char *why, size_t len)
 		int ret;
 
 		f->job = j;
-		f->interval_ms = j->cfg->fault_interval_ms ? j->cfg->fault_interval_ms
-							   : f->ops->interval_ms;
+		/* Given (even 0: no pause, as fast as the fault goes), else the fault's own. */
+		f->interval_ms = cfg_job_given(j->cfg, "fault-interval") ? j->cfg->fault_interval_ms
+									 : f->ops->interval_ms;
 		ret = f->ops->setup ? f->ops->setup(f) : 0;
 		if (ret) {
 			snprintf(why, len, "fault %s setup: %s", f->ops->name, strerror(-ret));

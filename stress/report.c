@@ -97,6 +97,29 @@ static void proof_str(const struct job *j, char *buf, size_t len)
 	}
 }
 
+#define REPORT_RATES_MAX	32	/* jobs whose fault rates the summary prints */
+
+/* How fast each fault went: injections and confirmed effects per second of the job. */
+static void report_fault_rates(const struct run_ctx *run, FILE *f)
+{
+	if (run->njobs > REPORT_RATES_MAX) {
+		fprintf(f, "fault rates: in the JSON report (fault_detail)\n");
+		return;
+	}
+	for (unsigned int i = 0; i < run->njobs; i++) {
+		const struct job *j = &run->jobs[i];
+		double t = j->active_s > 0 ? j->active_s : 1;
+
+		if (!j->nfaults)
+			continue;
+		fprintf(f, "  %-22s", j->cfg->name);
+		for (unsigned int k = 0; k < j->nfaults; k++)
+			fprintf(f, " %s %.1f/s (%.1f confirmed/s)", j->faults[k].ops->name,
+				ld(&j->faults[k].count) / t, ld(&j->faults[k].confirmed) / t);
+		fputc('\n', f);
+	}
+}
+
 void report_summary(const struct run_ctx *run, FILE *f)
 {
 	fprintf(f, "\n%-24s %-11s %-13s %-12s %9s %8s %11s %6s  %s\n", "job", "workload",
@@ -115,6 +138,7 @@ void report_summary(const struct run_ctx *run, FILE *f)
 			(unsigned long long)ld(&j->st.errors), pr,
 			j->unproven[0] ? " UNPROVEN: " : "", j->unproven);
 	}
+	report_fault_rates(run, f);
 	if (run->not_run_total)
 		fprintf(f, "not run: %u combinations (not applicable or unavailable here; see the JSON report)\n",
 			run->not_run_total);
@@ -176,11 +200,16 @@ static json_object *proof_json(const struct job *j, const char *proof)
 static json_object *fault_json(const struct job *j, const struct fault_inst *f)
 {
 	json_object *o = json_object_new_object();
+	double t = j->active_s;
 
 	json_object_object_add(o, "name", jstr(f->ops->name));
 	json_object_object_add(o, "injections", ju64(ld(&f->count)));
 	json_object_object_add(o, "confirmed", ju64(ld(&f->confirmed)));
 	json_object_object_add(o, "skipped", ju64(ld(&f->skipped)));
+	json_object_object_add(o, "injections_per_s",
+			       json_object_new_double(t > 0 ? ld(&f->count) / t : 0));
+	json_object_object_add(o, "confirmed_per_s",
+			       json_object_new_double(t > 0 ? ld(&f->confirmed) / t : 0));
 	json_object_object_add(o, "proof", proof_json(j, f->ops->proof));
 	json_object_object_add(o, "error", f->err ? jstr(f->errmsg) : NULL);
 	return o;

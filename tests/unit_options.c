@@ -419,6 +419,25 @@ static void test_table(void)
 	      cfg_find("nope") == NULL, "table: job bits and lookup");
 }
 
+/* --fault-interval 0 is "no pause", told apart from not given (each fault's own). */
+static void test_given(void)
+{
+	static struct run_config rc;
+	char err[512];
+	const char *path = profile("given.ini", "[global]\nfault-interval = 0\n[a]\nworkload = cpu\n"
+				   "[b]\nworkload = cpu\nfault-interval = 5ms\n");
+
+	cfg_init(&rc, CFG_CMD_RUN);
+	check(!cfg_load_profile(&rc, path, err, sizeof(err)) &&
+	      cfg_job_given(&rc.jobs[0], "fault-interval") && rc.jobs[0].fault_interval_ms == 0 &&
+	      rc.jobs[1].fault_interval_ms == 5 && !cfg_job_given(&rc.jobs[0], "iodepth"),
+	      "fault-interval 0 from [global] is given, iodepth is not ('%s')", err);
+	cfg_init(&rc, CFG_CMD_RUN);
+	path = profile("notgiven.ini", "[a]\nworkload = cpu\n");
+	check(!cfg_load_profile(&rc, path, err, sizeof(err)) &&
+	      !cfg_job_given(&rc.jobs[0], "fault-interval"), "fault-interval not given");
+}
+
 /* pinstress bench: the same table, its own keys, [global] only. */
 static void test_bench(void)
 {
@@ -543,6 +562,7 @@ int main(void)
 	test_parsers();
 	test_table();
 	test_bench();
+	test_given();
 	test_good(rc, good_path);
 	test_defaults(rc);
 	test_cli(rc, good_path);

@@ -123,8 +123,9 @@ const struct cfg_option cfg_options[] = {
 	{ .name = "iodepth", .type = CFG_UINT, JOBF(iodepth), .def = "16",
 	  .min = 1, .max = 1024, .help = "in-flight I/Os per thread (uring workloads)" },
 	{ .name = "fault-interval", .type = CFG_DURATION, JOBF(fault_interval_ms),
-	  .def = "0", .min = 0, .max = HOUR,
-	  .help = "pause between injections (0: each fault's own default)" },
+	  .min = 0, .max = HOUR,
+	  .help = "pause between injections (default: each fault's own; 0: none, as fast as "
+		  "the fault goes)" },
 	{ .name = "mlock", .type = CFG_BOOL, JOBF(mlock),
 	  .help = "mlock the region after filling it (a modifier of any backing)" },
 };
@@ -578,6 +579,13 @@ int cfg_where_key(const struct job_config *c, const char *key, char *err, size_t
 	if (c->file[0])
 		return snprintf(err, len, "%s:%d: [%s]: key '%s': ", c->file, c->line, c->name, key);
 	return snprintf(err, len, "[%s]: key '%s': ", c->name, key);
+}
+
+bool cfg_job_given(const struct job_config *c, const char *key)
+{
+	const struct cfg_option *o = cfg_find(key);
+
+	return o && o->scope == CFG_JOB && c->origin[cfg_job_bit(o)].from != CFG_FROM_DEFAULT;
 }
 
 bool cfg_for_cmd(const struct cfg_option *o, enum cfg_cmd cmd)

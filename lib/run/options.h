@@ -116,6 +116,9 @@ int cfg_init(struct run_config *rc, enum cfg_cmd cmd);
  */
 int cfg_where_key(const struct job_config *c, const char *key, char *buf, size_t len);
 
+/* Whether job @c's @key was given (in its section, in [global] or on the command line). */
+bool cfg_job_given(const struct job_config *c, const char *key);
+
 /* Whether @o is an option of rc->cmd. */
 bool cfg_for_cmd(const struct cfg_option *o, enum cfg_cmd cmd);
 
