@@ -441,18 +441,46 @@ static uint64_t round_bytes(const struct run_config *rc, unsigned int r, char *l
 	return sum;
 }
 
-int plan_check(struct run_ctx *run, char *err, size_t len)
+/* What does not depend on this machine's state: the combination makes sense. */
+static int plan_static(const struct job_config *c, char *err, size_t len)
+{
+	const struct workload_ops *wl = workload_find(c->workload);
+	const struct backing_ops *bk = backing_find(c->backing);
+	unsigned int caps = caps_effective(bk->caps, c->mlock);
+	char buf[256];
+	const char *no = compat_check(wl, bk, caps, NULL, buf, sizeof(buf));
+	int n;
+
+	if (no) {
+		snprintf(err, len, "job %s: not applicable: %s", c->name, no);
+		return -ENOTSUP;
+	}
+	for (unsigned int k = 0; !no && k < c->nfaults; k++)
+		no = compat_check(wl, bk, caps, fault_find(c->faults[k]), buf, sizeof(buf));
+	if (!no)
+		no = compat_faults(c, buf, sizeof(buf));
+	if (!no)
+		return 0;
+	n = cfg_where_key(c, "faults", err, len);
+	snprintf(err + n, len - (size_t)n, "%s", no);
+	return -ENOTSUP;
+}
+
+int plan_check(struct run_ctx *run, bool available, char *err, size_t len)
 {
 	struct run_config *rc = run->rc;
 	uint64_t avail_kb = 0, need;
 	char list[512];
 
 	for (unsigned int i = 0; i < rc->njobs; i++) {
-		int ret = plan_job(run, NULL, &rc->jobs[i], err, len);
+		int ret = available ? plan_job(run, NULL, &rc->jobs[i], err, len)
+				    : plan_static(&rc->jobs[i], err, len);
 
 		if (ret == -ENOTSUP && !rc->allow_missing)
 			return ret;
 	}
+	if (!available)
+		return 0;
 	/* The regions and their fork copies must fit in what the machine has free now. */
 	if (meminfo_kb("MemAvailable", &avail_kb))
 		return 0;

@@ -24,10 +24,12 @@ bool plan_needs_scratch(const struct run_config *rc);
 /*
  * The whole plan, before anything on the machine changes: every job can
  * run here (else -ENOTSUP, unless --allow-missing) and every round fits in
- * the memory available now (else -ENOMEM with the numbers).  0, or -errno
- * with @err.
+ * the memory available now (else -ENOMEM with the numbers).  Without
+ * @available only what does not depend on the machine's state (the
+ * combinations and conflicts): --prepare checks the rest once it has made
+ * swap and set THP.  0, or -errno with @err.
  */
-int plan_check(struct run_ctx *run, char *err, size_t len);
+int plan_check(struct run_ctx *run, bool available, char *err, size_t len);
 
 /* The jobs, their rounds and the memory each round may need (run --check). */
 void plan_print(const struct run_config *rc, FILE *f);

@@ -398,7 +398,7 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 	if (!ret && rc->log[0])
 		ret = safefile_check_output(rc->log, err, sizeof(err));
 	if (!ret)
-		ret = plan_check(run, err, sizeof(err));
+		ret = plan_check(run, !rc->prepare, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pinstress: %s\n", err);
 		return EXIT_INVALID;
@@ -409,7 +409,8 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 		plan_print(rc, stdout);
 		printf("not run here: %u combinations (not applicable or unavailable)\n",
 		       run->not_run_total);
-		printf("check: the run can start; nothing was changed\n");
+		printf("check: the run can start%s; nothing was changed\n",
+		       rc->prepare ? " (what depends on --prepare is checked after it)" : "");
 		return EXIT_CLEAN;
 	}
 	return -1;
@@ -419,13 +420,17 @@ static int parse(struct run_ctx *run, int argc, char **argv)
 static int prepare(struct run_ctx *run)
 {
 	uint64_t hugepages;
-	char why[256] = "";
+	char why[512] = "";
 	int ret = machine_hugepages(&hugepages);
 
 	if (!ret)
 		ret = prepare_machine(hugepages, stderr, why, sizeof(why));
-	if (ret) {
+	if (ret)
 		fprintf(stderr, "pinstress: --prepare: %s\n", why[0] ? why : strerror(-ret));
+	/* Now what the plan needs of the machine: swap, THP, memory. */
+	if (!ret && (ret = plan_check(run, true, why, sizeof(why))))
+		fprintf(stderr, "pinstress: %s\n", why);
+	if (ret) {
 		tunable_restore_all();
 		return ret;
 	}
