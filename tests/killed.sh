@@ -20,18 +20,6 @@ need_available backing mthp
 need_available fault zswap
 use_tmp
 
-values() {
-	local f
-	for f in /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled \
-		/sys/module/zswap/parameters/enabled /sys/kernel/mm/ksm/run \
-		/sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/ksm/sleep_millisecs \
-		/sys/kernel/mm/ksm/smart_scan /proc/sys/vm/nr_hugepages \
-		/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages; do
-		[ -r "$f" ] && echo "$f $(cat "$f")"
-	done
-	echo "ksmd nice $(ps -o ni= -C ksmd | tr -d ' ')"
-	echo "cgroups $(find /sys/fs/cgroup -maxdepth 3 -name 'pinstress*' 2>/dev/null | wc -l)"
-}
 
 # Wait up to 20 s for every pinstress process (fork children, helpers) to be gone.
 no_pinstress() {
@@ -43,32 +31,7 @@ no_pinstress() {
 	return 1
 }
 
-cat >"$tmp/p.ini" <<INI
-[global]
-duration = 60s
-size = 16M
-threads = 2
-
-[mthp]
-workload = odirect
-backing = mthp
-faults = fork
-
-[zswap]
-workload = uring-fixed
-backing = anon
-faults = zswap
-
-[ksm]
-workload = cpu
-backing = ksm
-faults = reclaim
-
-[hugetlb]
-workload = odirect
-backing = hugetlb
-faults = fork
-INI
+changing_profile "$tmp/p.ini"
 
 # start NAME: a run of p.ini in the background, until every job runs (pid in $pid).
 start() {
@@ -84,16 +47,16 @@ start() {
 }
 
 # 1. SIGKILL of a run.
-values >"$tmp/before"
+machine_values >"$tmp/before"
 start killed
-values >"$tmp/during"
+machine_values >"$tmp/during"
 changed=$(diff "$tmp/before" "$tmp/during" | grep -c '^>')
 [ "$changed" -ge 3 ] && pass "the run changed $changed values" ||
 	fail "the run changed only $changed values: nothing to leave behind"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 no_pinstress && pass "killed, no process left" || fail "pinstress processes left"
-values >"$tmp/left"
+machine_values >"$tmp/left"
 left=$(diff "$tmp/before" "$tmp/left" | grep -c '^>')
 [ "$left" -ge 3 ] && pass "SIGKILL left $left values changed" || fail "only $left values left changed"
 "$PS" restore >"$tmp/restore.out" 2>&1
@@ -103,7 +66,7 @@ cat "$tmp/restore.out"
 undid=$(grep -c "undid what pid $pid left" "$tmp/restore.out")
 [ "$undid" -ge "$left" ] && pass "it said what it undid: $undid lines" ||
 	fail "$undid undo lines for $left changed values"
-values >"$tmp/after"
+machine_values >"$tmp/after"
 diff "$tmp/before" "$tmp/after" >"$tmp/diff" && pass "every value as before the run" ||
 	{ fail "values still changed:"; cat "$tmp/diff"; }
 "$PS" restore >"$tmp/again" 2>&1
@@ -135,18 +98,18 @@ grep -q "undid what pid $runsh left: write $pool $old" "$tmp/after-runsh" &&
 for sig in HUP:Hangup QUIT:Quit; do
 	name=${sig#*:}
 	sig=${sig%%:*}
-	values >"$tmp/before"
+	machine_values >"$tmp/before"
 	start "$sig"
 	stop "$pid" "$sig"
 	within 10 && pass "SIG$sig: stopped in ${took}s (exit $rc)" || fail "SIG$sig: took ${took}s"
 	REPORT=$tmp/$sig.json
 	expect_eq stopped_by "$name"
 	no_pinstress || fail "SIG$sig: processes left"
-	values >"$tmp/after"
+	machine_values >"$tmp/after"
 	diff "$tmp/before" "$tmp/after" >/dev/null && pass "SIG$sig: every value as before" ||
 		fail "SIG$sig: values changed"
 done
-values >"$tmp/before"
+machine_values >"$tmp/before"
 # Its messages into a pipe that closes after two lines: the next write raises SIGPIPE.
 "$PS" run -c "$tmp/p.ini" --section zswap --duration 60s --json "$tmp/pipe.json" \
 	--scratch "$(scratch_dir)" --no-canary --allow-missing 2>&1 | head -n 2 >"$tmp/pipe.err"
@@ -154,7 +117,7 @@ REPORT=$tmp/pipe.json
 no_pinstress || fail "SIGPIPE: processes left"
 expect_eq stopped_by "Broken pipe"
 expect_lt duration_s 50
-values >"$tmp/after"
+machine_values >"$tmp/after"
 diff "$tmp/before" "$tmp/after" >/dev/null && pass "SIGPIPE: every value as before" ||
 	fail "SIGPIPE: values changed"
 finish

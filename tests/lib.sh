@@ -76,3 +76,48 @@ expect_gt() { expect_cmp "$1" '>' "$2"; }
 expect_lt() { expect_cmp "$1" '<' "$2"; }
 
 scratch_dir() { echo "${PINSTRESS_SCRATCH:-/var/tmp}"; }
+
+# The kernel values a run changes and must put back (mTHP sizes, zswap, KSM, the hugetlb
+# pool, ksmd's nice level) and its cgroups, one line each: compare before and after.
+machine_values() {
+	local f
+	for f in /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled \
+		/sys/module/zswap/parameters/enabled /sys/kernel/mm/ksm/run \
+		/sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/ksm/sleep_millisecs \
+		/sys/kernel/mm/ksm/smart_scan /proc/sys/vm/nr_hugepages \
+		/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages; do
+		[ -r "$f" ] && echo "$f $(cat "$f")"
+	done
+	echo "ksmd nice $(ps -o ni= -C ksmd | tr -d ' ')"
+	echo "cgroups $(find /sys/fs/cgroup -maxdepth 3 -name 'pinstress*' 2>/dev/null | wc -l)"
+}
+
+# changing_profile FILE: four jobs that between them change every value machine_values shows.
+changing_profile() {
+	cat >"$1" <<INI
+[global]
+duration = 60s
+size = 16M
+threads = 2
+
+[mthp-fork]
+workload = odirect
+backing = mthp
+faults = fork
+
+[zswap]
+workload = uring-fixed
+backing = anon
+faults = zswap
+
+[ksm]
+workload = cpu
+backing = ksm
+faults = reclaim
+
+[hugetlb]
+workload = odirect
+backing = hugetlb
+faults = fork
+INI
+}

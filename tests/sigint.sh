@@ -18,50 +18,12 @@ need_available fault zswap
 
 use_tmp
 
-values() {
-	local f
-	for f in /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled \
-		/sys/module/zswap/parameters/enabled /sys/kernel/mm/ksm/run \
-		/sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/ksm/sleep_millisecs \
-		/sys/kernel/mm/ksm/smart_scan /proc/sys/vm/nr_hugepages \
-		/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages; do
-		[ -r "$f" ] && echo "$f $(cat "$f")"
-	done
-	echo "ksmd nice $(ps -o ni= -C ksmd | tr -d ' ')"
-	echo "cgroups $(find /sys/fs/cgroup -maxdepth 3 -name 'pinstress*' 2>/dev/null | wc -l)"
-}
-
-cat >"$tmp/p.ini" <<INI
-[global]
-duration = 60s
-size = 16M
-threads = 2
-
-[mthp-fork]
-workload = odirect
-backing = mthp
-faults = fork
-
-[zswap]
-workload = uring-fixed
-backing = anon
-faults = zswap
-
-[ksm]
-workload = cpu
-backing = ksm
-faults = reclaim
-
-[hugetlb]
-workload = odirect
-backing = hugetlb
-faults = fork
-INI
+changing_profile "$tmp/p.ini"
 
 # one_run NAME SIGNALS: start, wait for the jobs, send SIGINT SIGNALS times.
 one_run() {
 	local name=$1 sigs=$2 pid i valid=0 running=0 started='' changed
-	values >"$tmp/before"
+	machine_values >"$tmp/before"
 	"$PS" run -c "$tmp/p.ini" --json "$tmp/$name.json" --scratch "$(scratch_dir)" --no-canary \
 		--allow-missing >"$tmp/$name.out" 2>&1 &
 	pid=$!
@@ -85,7 +47,7 @@ one_run() {
 		pass "$name: --json read $valid times while running, each a whole report" ||
 		fail "$name: --json valid $valid times, 'running' $running times"
 	# The run really changed the machine: else "restored" would prove nothing.
-	values >"$tmp/during"
+	machine_values >"$tmp/during"
 	changed=$(diff "$tmp/before" "$tmp/during" | grep -c '^>')
 	[ "$changed" -ge 3 ] && pass "$name: $changed values changed by the run" ||
 		fail "$name: only $changed values changed by the run"
@@ -94,7 +56,7 @@ one_run() {
 	REPORT=$tmp/$name.json
 	expect_eq stopped_by Interrupt
 	case $(get result) in running | "") fail "$name: no final report" ;; *) pass "$name: final report: $(get result)" ;; esac
-	values >"$tmp/after"
+	machine_values >"$tmp/after"
 	if diff "$tmp/before" "$tmp/after" >"$tmp/diff"; then
 		pass "$name: every value as before ($(wc -l <"$tmp/before") checked)"
 	else

@@ -80,13 +80,6 @@ struct vs_priv {
 	_Atomic uint64_t *ev_checked, *ev_children, *ev_failed, *ev_unread, *ev_no_pte;
 };
 
-static void nap_us(long us)
-{
-	struct timespec ts = { 0, us * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Pipe buffers one block takes: vmsplice adds one per page it touches. */
 static size_t slots_per_block(size_t bs)
 {

@@ -61,13 +61,6 @@ struct fork_priv {
 	_Atomic uint64_t *ev_fail_status;
 };
 
-static void nap_us(long us)
-{
-	struct timespec ts = { 0, us * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
 static int fork_setup(struct fault_inst *f)
 {
 	struct job *j = f->job;

@@ -56,15 +56,16 @@
 
 #include "run/caps.h"
 #include "faults/fault.h"
+#include "kernel/journal.h"
 #include "kernel/mounts.h"
 #include "kernel/pagemap.h"
 #include "kernel/pageout.h"
 #include "kernel/tunable.h"
+#include "run/clock.h"
 
 #define RECLAIM_MIN_BYTES	(256UL << 10)
 #define RECLAIM_MAX_BYTES	(16UL << 20)
 #define RECLAIM_WATCH_MS	2	/* between looks at the region during a reclaim */
-#define RECLAIM_RMDIR_MS	2000	/* fork children may still be leaving */
 #define CG_PATH			512
 
 /* The run's cgroup, shared by every job with this fault. */
@@ -206,26 +207,21 @@ static int move_self(const char *dir)
 	return tunable_poke(path, pid);
 }
 
-static void nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Back where we were, then remove ours.  Called with cg.lock held. */
+/*
+ * Back where we were, then remove ours as the journal's undo does (what
+ * is left, exiting fork children, goes to the parent; a bounded retry).
+ * Called with cg.lock held.
+ */
 static int cg_undo_locked(void)
 {
-	int ret, tries = RECLAIM_RMDIR_MS / 20;
+	int ret, gone;
 
 	if (!cg.active)
 		return 0;
 	ret = move_self(cg.orig);
-	/* Exited fork children may still be leaving the cgroup: retry a while. */
-	while (rmdir(cg.dir) && errno == EBUSY && tries--)
-		nap_ms(20);
-	if (!ret && access(cg.dir, F_OK) == 0)
-		ret = -EBUSY;
+	gone = journal_undo("cgroup", 1, (char *[]){ cg.dir });
+	if (!ret)
+		ret = gone;
 	/* On failure stay active: the driver's restore tries again and reports it. */
 	if (!ret) {
 		cg.active = false;
@@ -396,7 +392,7 @@ static void *watch_fn(void *arg)
 			break;
 		}
 		w->got += n;
-		nap_ms(RECLAIM_WATCH_MS);
+		nap_us(RECLAIM_WATCH_MS * 1000L);
 	}
 	return NULL;
 }

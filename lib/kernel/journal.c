@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kernel/journal.h"
+#include "run/clock.h"
 #include "kernel/mounts.h"
 
 #define JOURNAL_ARGS	4
@@ -239,13 +240,6 @@ static int undo_scratch(const char *path)
 	return rmdir(path) && errno != ENOENT ? -errno : 0;
 }
 
-static void nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Our cgroup: whatever is left in it goes to its parent, then it is removed. */
 static int undo_cgroup(const char *path)
 {
@@ -267,7 +261,7 @@ static int undo_cgroup(const char *path)
 			return 0;
 		if (errno != EBUSY || ms >= CGROUP_RMDIR_MS)
 			return -errno;
-		nap_ms(20);
+		nap_us(20 * 1000);
 	}
 	return 0;
 }

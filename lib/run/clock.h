@@ -22,4 +22,12 @@ static inline uint64_t clock_ms(void)
 	return clock_ns() / 1000000;
 }
 
+/* Sleep @us microseconds (a signal may end it early: callers loop with a bound). */
+static inline void nap_us(long us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+
+	nanosleep(&ts, NULL);
+}
+
 #endif
