@@ -7,6 +7,7 @@
  * "tunables" are temporary files, the journal a temporary directory.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,52 +49,71 @@ static bool journal_exists(void)
 	return access(path, F_OK) == 0;
 }
 
-/* A child changes @path and dies by SIGKILL before it can restore. */
-static void killed_child_sets(const char *path, const char *val)
+/*
+ * A child changes @path and dies by SIGKILL before it can restore.  With
+ * @reap false it stays a zombie, which must count as gone too.
+ */
+static pid_t killed_child_sets(const char *path, const char *val, bool reap)
 {
-	int status;
+	siginfo_t si;
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		tunable_set(path, val);
 		raise(SIGKILL);
 	}
-	waitpid(pid, &status, 0);
+	waitid(P_PID, (id_t)pid, &si, WEXITED | (reap ? 0 : WNOWAIT));
+	return pid;
 }
 
 static void test_killed_run(void)
 {
 	char path[64];
-	unsigned int failed;
+	unsigned int undo_failed;
 	int n;
 
 	make_file(path, "madvise");
-	killed_child_sets(path, "never");
+	killed_child_sets(path, "never", true);
 	CHECK(!strcmp(value(path), "never") && journal_exists(),
 	      "a killed run left its change and its journal line");
-	n = journal_recover(0, stdout, &failed);
-	CHECK(n == 1 && !failed, "the next start undid it (%d, %u failed)", n, failed);
+	n = journal_recover(0, stdout, &undo_failed);
+	CHECK(n == 1 && !undo_failed, "the next start undid it (%d, %u failed)", n, undo_failed);
 	CHECK(!strcmp(value(path), "madvise"), "value back: %s", value(path));
 	CHECK(!journal_exists(), "journal empty, removed");
-	n = journal_recover(0, stdout, &failed);
+	n = journal_recover(0, stdout, &undo_failed);
 	CHECK(n == 0, "nothing twice (%d)", n);
+	unlink(path);
+}
+
+static void test_zombie_owner(void)
+{
+	char path[64];
+	unsigned int undo_failed;
+	pid_t pid;
+	int n;
+
+	make_file(path, "1");
+	pid = killed_child_sets(path, "2", false);
+	n = journal_recover(0, stdout, &undo_failed);
+	CHECK(n == 1 && !strcmp(value(path), "1"), "a killed owner not yet reaped is gone (%d)", n);
+	waitpid(pid, NULL, 0);
 	unlink(path);
 }
 
 static void test_live_owner(void)
 {
 	char path[64];
-	unsigned int failed;
+	unsigned int undo_failed;
 	int n;
 
 	make_file(path, "1");
 	CHECK(!tunable_set(path, "2"), "set by a live process");
-	n = journal_recover(0, stdout, &failed);
+	n = journal_recover(0, stdout, &undo_failed);
 	CHECK(n == 0 && !strcmp(value(path), "2"), "a live owner's change is left alone");
 	/* `pinstress prepare`: forget, leave it in the journal for the owner. */
 	tunable_forget_all();
 	CHECK(tunable_saved_count() == 0 && journal_exists(), "forgotten, still journaled");
-	n = journal_recover(getpid(), stdout, &failed);
+	n = journal_recover(getpid(), stdout, &undo_failed);
 	CHECK(n == 1 && !strcmp(value(path), "1"), "restore --owner undid it (%d)", n);
 	unlink(path);
 }
@@ -140,6 +160,7 @@ int main(void)
 		return 1;
 	setenv("PINSTRESS_RUN_DIR", dir, 1);
 	test_killed_run();
+	test_zombie_owner();
 	test_live_owner();
 	test_mark();
 	test_bad_dir();

@@ -39,7 +39,11 @@ static int journal_path(char *buf, size_t len)
 	return snprintf(buf, len, "%s/journal", journal_dir()) < (int)len ? 0 : -ENAMETOOLONG;
 }
 
-/* "pid:starttime" of @pid (field 22 of /proc/PID/stat), or -errno when it is gone. */
+/*
+ * "pid:starttime" of @pid (field 22 of /proc/PID/stat), or -errno when it
+ * is gone.  A zombie is gone: it keeps its stat until its parent reaps it,
+ * which for an owner killed under an exited shell may be never soon.
+ */
 static int owner_of(pid_t pid, char *buf, size_t len)
 {
 	char path[64], stat[1024], *p;
@@ -55,6 +59,8 @@ static int owner_of(pid_t pid, char *buf, size_t len)
 	fclose(f);
 	/* The command name may hold spaces and parentheses: count from the last ')'. */
 	p = p ? strrchr(stat, ')') : NULL;
+	if (p && (p[2] == 'Z' || p[2] == 'X'))
+		return -ESRCH;
 	for (i = 2; p && i < 22; i++)
 		p = strchr(p + 1, ' ');
 	if (!p || sscanf(p, " %llu", &start) != 1)
