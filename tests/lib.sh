@@ -80,13 +80,18 @@ scratch_dir() { echo "${PINSTRESS_SCRATCH:-/var/tmp}"; }
 # The kernel values a run changes and must put back (mTHP sizes, zswap, KSM, the hugetlb
 # pool, ksmd's nice level) and its cgroups, one line each: compare before and after.
 machine_values() {
-	local f
+	local f d
 	for f in /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled \
 		/sys/module/zswap/parameters/enabled /sys/kernel/mm/ksm/run \
 		/sys/kernel/mm/ksm/pages_to_scan /sys/kernel/mm/ksm/sleep_millisecs \
-		/sys/kernel/mm/ksm/smart_scan /proc/sys/vm/nr_hugepages \
-		/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages; do
+		/sys/kernel/mm/ksm/smart_scan /proc/sys/vm/nr_hugepages; do
 		[ -r "$f" ] && echo "$f $(cat "$f")"
+	done
+	# The pool as set: sysfs nr_hugepages also counts surplus pages that
+	# a finished run's last users (io_uring's exit work) have yet to free.
+	for d in /sys/kernel/mm/hugepages/hugepages-*; do
+		[ -r "$d/nr_hugepages" ] &&
+			echo "$d pool $(($(cat "$d/nr_hugepages") - $(cat "$d/surplus_hugepages")))"
 	done
 	echo "ksmd nice $(ps -o ni= -C ksmd | tr -d ' ')"
 	echo "cgroups $(find /sys/fs/cgroup -maxdepth 3 -name 'pinstress*' 2>/dev/null | wc -l)"

@@ -70,24 +70,52 @@ static const char *size_name(unsigned long page_kb)
 	return page_kb == HUGETLB_1G_KB ? "1 GiB" : "2 MiB";
 }
 
+/*
+ * Grow the pool of @page_kb pages by @want free pages; @cur and @got are
+ * the pages in it before and after.  The sysfs nr_hugepages reads every
+ * page in existence, surplus pages included: after a shrink, the pages
+ * still held (io_uring unpins registered buffers from a workqueue after
+ * the ring is closed) stay as surplus until freed, and raising the count
+ * turns them back into pool pages first (mm/hugetlb.c set_max_huge_pages(),
+ * adjust_pool_surplus()).  So the write is @cur + @want, but what is saved
+ * to restore is the setting, @cur less the surplus: saving the reading
+ * kept those pages in the pool for good.
+ */
+static int pool_grow(unsigned long page_kb, uint64_t want, uint64_t *cur, uint64_t *got)
+{
+	char path[128], orig[32], val[32];
+	uint64_t surplus = 0;
+	int ret;
+
+	pool_path(page_kb, "surplus_hugepages", path, sizeof(path));
+	ret = tunable_read_u64(path, &surplus);
+	pool_path(page_kb, "nr_hugepages", path, sizeof(path));
+	if (!ret)
+		ret = tunable_read_u64(path, cur);
+	if (ret)
+		return ret;
+	snprintf(orig, sizeof(orig), "%llu",
+		 (unsigned long long)(*cur > surplus ? *cur - surplus : 0));
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)(*cur + want));
+	ret = tunable_set_from(path, orig, val);
+	/* A short grant is not an error from the write: read what we got. */
+	if (!ret || ret == -ENOMEM)
+		ret = tunable_read_u64(path, got);
+	return ret;
+}
+
 int hugetlb_reserve(unsigned long page_kb, unsigned long need, unsigned long want, char *why,
 		    size_t len)
 {
 	uint64_t cur = 0, got = 0;
-	char path[128];
 	int ret;
 
-	pool_path(page_kb, "nr_hugepages", path, sizeof(path));
 	pthread_mutex_lock(&pool_lock);
-	ret = tunable_read_u64(path, &cur);
-	if (!ret)
-		ret = tunable_set_u64(path, cur + want);
-	/* A short grant is not an error from the write: read what we got. */
-	if (!ret || ret == -ENOMEM)
-		ret = tunable_read_u64(path, &got);
+	ret = pool_grow(page_kb, want, &cur, &got);
 	pthread_mutex_unlock(&pool_lock);
 	if (ret) {
-		snprintf(why, len, "hugetlb pool %s: %s", path, strerror(-ret));
+		snprintf(why, len, "hugetlb pool of %s pages: %s", size_name(page_kb),
+			 strerror(-ret));
 		return ret;
 	}
 	if (got < cur + need) {

@@ -88,32 +88,41 @@ static int record(struct saved *s)
 	return 0;
 }
 
-static int save_once(const char *path)
+/* Save @original (read from @path when NULL) unless @path is saved already. */
+static int save_once(const char *path, const char *original)
 {
 	struct saved s = { .kind = "write", .nwords = 2 };
-	int ret;
+	int ret = 0;
 
 	for (unsigned int i = 0; i < nsaved; i++)
 		if (!saved[i].fn && !strcmp(saved[i].kind, "write") &&
 		    !strcmp(saved[i].words[0], path))
 			return 0;
-	ret = tunable_read_choice(path, s.words[1], sizeof(s.words[1]));
+	if (original)
+		snprintf(s.words[1], sizeof(s.words[1]), "%s", original);
+	else
+		ret = tunable_read_choice(path, s.words[1], sizeof(s.words[1]));
 	if (ret)
 		return ret;
 	snprintf(s.words[0], sizeof(s.words[0]), "%s", path);
 	return record(&s);
 }
 
-int tunable_set(const char *path, const char *val)
+int tunable_set_from(const char *path, const char *original, const char *val)
 {
 	int ret;
 
 	pthread_mutex_lock(&lock);
-	ret = save_once(path);
+	ret = save_once(path, original);
 	if (!ret)
 		ret = tunable_poke(path, val);
 	pthread_mutex_unlock(&lock);
 	return ret;
+}
+
+int tunable_set(const char *path, const char *val)
+{
+	return tunable_set_from(path, NULL, val);
 }
 
 int tunable_set_u64(const char *path, uint64_t v)

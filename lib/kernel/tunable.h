@@ -23,6 +23,13 @@ int tunable_set(const char *path, const char *val);
 int tunable_set_u64(const char *path, uint64_t v);
 
 /*
+ * tunable_set() that saves @original, not what @path reads, when @path is
+ * not saved yet: for files whose reading is not the setting (sysfs
+ * nr_hugepages counts surplus pages still on their way back to the kernel).
+ */
+int tunable_set_from(const char *path, const char *original, const char *val);
+
+/*
  * sysfs THP mode files read "always [madvise] never": the bracketed word.
  * Returns -EINVAL if there is none.
  */
