@@ -21,7 +21,7 @@
 #include "verify/scrub.h"
 #include "workload.h"
 
-static void split_work(struct job *j)
+static void split_work(struct job *j, const struct topology *topo, bool spread)
 {
 	size_t spw = workload_slots_per_worker(j->cfg);
 
@@ -30,6 +30,10 @@ static void split_work(struct job *j)
 
 		w->job = j;
 		w->id = i;
+		w->cpu = spread && topo->ncpus ?
+			 topology_cpu(topo, j->cfg->mem_node, j->cfg->cpu_first + i) : -1;
+		if (w->cpu >= 0)
+			CPU_SET(w->cpu, &j->worker_cpus);
 		w->blk_lo = j->reg.nblocks * i / j->nworkers;
 		w->blk_hi = j->reg.nblocks * (i + 1) / j->nworkers;
 		w->slot_lo = spw * i;
@@ -93,6 +97,16 @@ static int setup_memory(struct job *j, const char *scratch_dir, char *why, size_
 	 * PageAnonExclusive on every page it shares, so another job's forks
 	 * made UFFDIO_MOVE refuse (EBUSY) all of cpu-anon's pages in smoke.
 	 */
+	/* Before the fill, so that the region's pages come from that node. */
+	if (c->mem_node >= 0) {
+		ret = topology_prefer_node(j->reg.map_addr, j->reg.map_len, c->mem_node);
+		if (ret) {
+			snprintf(why, len, "backing %s: mbind to node %d: %s", c->backing,
+				 c->mem_node, strerror(-ret));
+			return ret;
+		}
+		ev_add(job_ev(j, "region_prefers_node"), 1);
+	}
 	if (!job_fork_kinds(j) && madvise(j->reg.map_addr, j->reg.map_len, MADV_DONTFORK)) {
 		ret = -errno;
 		snprintf(why, len, "backing %s: MADV_DONTFORK: %s", c->backing, strerror(-ret));
@@ -208,7 +222,7 @@ int job_setup(struct run_ctx *run, struct job *j, unsigned int index,
 	if (j->reproduce_known_bugs && (j->wl->flags & WL_PINS_LONGTERM) &&
 	    !(j->unpin_note = calloc(j->reg.nblocks, sizeof(*j->unpin_note))))
 		return -ENOMEM;
-	split_work(j);
+	split_work(j, &run->topo, !strcmp(run->rc->affinity, "spread"));
 	return setup_faults(j, why, len);
 }
 
@@ -231,6 +245,8 @@ static void *worker_main(void *arg)
 	 * not run meanwhile, or the pins land on the empty range it leaves.
 	 */
 	evring_set_self((uint16_t)w->id, &w->watch.mine);
+	if (w->cpu >= 0 && !topology_pin_self(w->cpu))
+		ev_add(job_ev(j, "workers_pinned"), 1);
 	op_thread_start(&w->watch);
 	op_begin(&w->watch);
 	pthread_rwlock_rdlock(&j->maplock);

@@ -249,81 +249,6 @@ int plan_expand(struct run_ctx *run, char *err, size_t len)
 	return ret;
 }
 
-static bool giant(const struct job_config *c)
-{
-	const struct backing_ops *bk = backing_find(c->backing);
-
-	return bk && (bk->caps & MC_GIANT);
-}
-
-/*
- * Group the jobs into rounds of 'parallel', keeping their order except
- * that a round holds at most one job on 1 GiB pages: two of them want
- * several 1 GiB pages each from a pool that rarely has them, and a fork
- * of pinned 1 GiB pages copies a whole page while the mm is locked,
- * stalling every other job of the round.  A 1 GiB job that forks runs
- * alone: its region stays in every fork child, whoever forks, so beside
- * other forking jobs (all of one process) its every write copies 1 GiB
- * while some other job's child still maps the page (measured: vmsplice on
- * 1 GiB did 0 writes in 3 s beside six forking jobs); and each of its own
- * iterations clears or copies 1 GiB, which beside five collapse jobs on
- * two CPUs took the whole 3 s round (1 iteration, 0 writes; thousands a
- * second alone).  Jobs are reordered so that each round is contiguous.
- */
-struct round_fill {
-	unsigned int jobs, giants;
-	bool alone;		/* a job that must run alone is in */
-};
-
-static bool runs_alone(const struct job_config *c)
-{
-	return giant(c) && cfg_fork_kinds(c) > 0;
-}
-
-static bool round_takes(const struct round_fill *r, const struct job_config *c)
-{
-	if (r->alone || (runs_alone(c) && r->jobs))
-		return false;
-	return !(giant(c) && r->giants);
-}
-
-static void round_add(struct round_fill *r, const struct job_config *c)
-{
-	r->jobs++;
-	r->giants += giant(c);
-	r->alone |= runs_alone(c);
-}
-
-int plan_rounds(struct run_config *rc)
-{
-	unsigned int n = rc->njobs, per = rc->parallel ? rc->parallel : n, done = 0, round = 0;
-	struct job_config *out = calloc(n ? n : 1, sizeof(*out));
-	bool *used = calloc(n ? n : 1, sizeof(*used));
-
-	if (!out || !used) {
-		free(out);
-		free(used);
-		return -ENOMEM;
-	}
-	while (done < n) {
-		struct round_fill r = { 0 };
-
-		for (unsigned int i = 0; i < n && r.jobs < per; i++) {
-			if (used[i] || (rc->parallel && !round_takes(&r, &rc->jobs[i])))
-				continue;
-			used[i] = true;
-			round_add(&r, &rc->jobs[i]);
-			out[done] = rc->jobs[i];
-			out[done++].round = round;
-		}
-		round++;
-	}
-	memcpy(rc->jobs, out, n * sizeof(*out));
-	free(out);
-	free(used);
-	return 0;
-}
-
 /* A backing that implies a fault (file: writeback) gets it if the job lacks it. */
 static void plan_add_implied(struct job_config *c, const struct backing_ops *bk)
 {
@@ -418,29 +343,6 @@ int plan_job(struct run_ctx *run, struct job *j, struct job_config *c, char *why
 	return 0;
 }
 
-/* What a round's jobs can touch at once: each region, and a copy per kind of fork. */
-static uint64_t round_bytes(const struct run_config *rc, unsigned int r, char *list, size_t len)
-{
-	uint64_t sum = 0;
-	size_t used = 0;
-	char sz[32];
-
-	list[0] = 0;
-	for (unsigned int i = 0; i < rc->njobs; i++) {
-		const struct job_config *c = &rc->jobs[i];
-		unsigned int copies = 1 + cfg_fork_kinds(c);
-
-		if (c->round != r)
-			continue;
-		sum += c->size * copies;
-		cfg_format_size(c->size, sz, sizeof(sz));
-		if (used < len)
-			used += (size_t)snprintf(list + used, len - used, "%s%s %s x%u",
-						 used ? ", " : "", c->name, sz, copies);
-	}
-	return sum;
-}
-
 /* What does not depend on this machine's state: the combination makes sense. */
 static int plan_static(const struct job_config *c, char *err, size_t len)
 {
@@ -484,8 +386,8 @@ int plan_check(struct run_ctx *run, bool available, char *err, size_t len)
 	/* The regions and their fork copies must fit in what the machine has free now. */
 	if (meminfo_kb("MemAvailable", &avail_kb))
 		return 0;
-	for (unsigned int r = 0; rc->njobs && r <= rc->jobs[rc->njobs - 1].round; r++) {
-		need = round_bytes(rc, r, list, sizeof(list));
+	for (unsigned int r = 0; r < plan_nrounds(rc); r++) {
+		need = plan_round_bytes(rc, r, list, sizeof(list));
 		if (need <= avail_kb * 1024)
 			continue;
 		snprintf(err, len, "round %u would need %.1f GiB of memory (%s: region x (1 + kinds "
@@ -497,24 +399,38 @@ int plan_check(struct run_ctx *run, bool available, char *err, size_t len)
 	return 0;
 }
 
+/* "1228M=5.00%" (of MemTotal) or "64M". */
+static void size_str(const struct job_config *c, char *buf, size_t len)
+{
+	cfg_format_size(c->size, buf, len);
+	if (c->size_share)
+		snprintf(buf + strlen(buf), len - strlen(buf), "=%u.%02u%%", c->size_share / 100,
+			 c->size_share % 100);
+}
+
 void plan_print(const struct run_config *rc, FILE *f)
 {
-	char list[512], sz[32];
+	char list[512], sz[48];
 
-	fprintf(f, "%-28s %-12s %-14s %-8s %5s  %s\n", "job", "workload", "backing", "size",
-		"round", "faults");
+	fprintf(f, "%-28s %-12s %-14s %-14s %7s %5s  %s\n", "job", "workload", "backing", "size",
+		"threads", "round", "faults");
 	for (unsigned int i = 0; i < rc->njobs; i++) {
 		const struct job_config *c = &rc->jobs[i];
 
-		cfg_format_size(c->size, sz, sizeof(sz));
-		fprintf(f, "%-28s %-12s %-14s %-8s %5u  ", c->name, c->workload, c->backing, sz,
-			c->round + 1);
+		size_str(c, sz, sizeof(sz));
+		fprintf(f, "%-28s %-12s %-14s %-14s %7u %5u  ", c->name, c->workload, c->backing, sz,
+			c->threads, c->round + 1);
 		for (unsigned int k = 0; k < c->nfaults; k++)
 			fprintf(f, "%s%s", k ? "," : "", c->faults[k]);
 		fprintf(f, "%s\n", c->nfaults ? "" : "-");
 	}
-	for (unsigned int r = 0; rc->njobs && r <= rc->jobs[rc->njobs - 1].round; r++) {
-		cfg_format_size(round_bytes(rc, r, list, sizeof(list)), sz, sizeof(sz));
-		fprintf(f, "round %u: up to %s of memory\n", r + 1, sz);
+	for (unsigned int r = 0; r < plan_nrounds(rc); r++) {
+		uint64_t b = plan_round_bytes(rc, r, list, sizeof(list));
+		unsigned int threads = 0;
+
+		for (unsigned int i = 0; i < rc->njobs; i++)
+			threads += rc->jobs[i].round == r ? rc->jobs[i].threads : 0;
+		fprintf(f, "round %u: up to %.1f GiB of memory, %u workload threads on %u CPUs\n",
+			r + 1, b / 1073741824.0, threads, plan_cpus());
 	}
 }

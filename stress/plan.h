@@ -12,8 +12,18 @@ int plan_check_names(const struct run_config *rc, char *err, size_t len);
  * per available, applicable combination; record the rest in run->not_run.
  */
 int plan_expand(struct run_ctx *run, char *err, size_t len);
-/* Order the jobs into contiguous rounds (job_config.round); 0 or -ENOMEM. */
+/*
+ * stress/rounds.c: order the jobs into contiguous rounds
+ * (job_config.round), as many at once as 'parallel' says, then give
+ * 'threads = auto' its number; 0 or -ENOMEM.
+ */
 int plan_rounds(struct run_config *rc);
+unsigned int plan_nrounds(const struct run_config *rc);
+unsigned int plan_most_per_round(const struct run_config *rc);
+/* The CPUs this process may run on. */
+unsigned int plan_cpus(void);
+/* What round @r can touch at once (regions, a copy per kind of fork); its jobs into @list. */
+uint64_t plan_round_bytes(const struct run_config *rc, unsigned int r, char *list, size_t len);
 bool plan_needs_scratch(const struct run_config *rc);
 /*
  * -ENOTSUP with @why when the job cannot run here as asked; PLAN_NOT_RUN

@@ -215,6 +215,21 @@ static json_object *fault_json(const struct job *j, const struct fault_inst *f)
 	return o;
 }
 
+/* Where the job ran: its size as a share of MemTotal, its workers' CPUs, its memory's node. */
+static void placement_json(const struct job *j, json_object *o)
+{
+	json_object *cpus = json_object_new_array();
+
+	json_object_object_add(o, "size_share_pct", j->cfg->size_share ?
+			       json_object_new_double(j->cfg->size_share / 100.0) : NULL);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &j->worker_cpus))
+			json_object_array_add(cpus, json_object_new_int(c));
+	json_object_object_add(o, "worker_cpus", cpus);
+	json_object_object_add(o, "mem_node", j->cfg->mem_node >= 0 ?
+			       json_object_new_int(j->cfg->mem_node) : NULL);
+}
+
 static json_object *job_json(const struct job *j)
 {
 	json_object *o = json_object_new_object(), *fl = json_object_new_array();
@@ -235,6 +250,7 @@ static json_object *job_json(const struct job *j)
 	json_object_object_add(o, "faults", fl);
 	json_object_object_add(o, "threads", json_object_new_int((int)j->cfg->threads));
 	json_object_object_add(o, "size_bytes", ju64(j->reg.size));
+	placement_json(j, o);
 	json_object_object_add(o, "block_size", ju64(j->reg.block_size));
 	json_object_object_add(o, "ops", ju64(ld(&j->st.ops)));
 	json_object_object_add(o, "kernel_ops", ju64(ld(&j->st.kernel_ops)));

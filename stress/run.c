@@ -461,7 +461,7 @@ int cmd_run(int argc, char **argv)
 {
 	static struct run_ctx run;
 	struct run_config *rc = calloc(1, sizeof(*rc));
-	unsigned int per, rounds;
+	unsigned int rounds;
 	sigset_t sigs;
 	int code, ret, lock_fd = -1;
 
@@ -512,6 +512,8 @@ int cmd_run(int argc, char **argv)
 	}
 	run.duration_s = rc->duration_ms / 1000.0;
 	env_read(&run.env);
+	if (topology_read(&run.topo))
+		run.topo.ncpus = 0;	/* affinity = spread then pins nothing */
 	run.plant.hang = !strcmp(rc->plant, "hang");
 	run.plant.kwarn = !strcmp(rc->plant, "kernel-warning");
 	run.plant.cls = rc->plant[0] && !run.plant.hang && !run.plant.kwarn ?
@@ -542,11 +544,10 @@ int cmd_run(int argc, char **argv)
 	/* A detector that cannot see, or no memory for jobs: run nothing. */
 	if (run.invalid[0])
 		atomic_store(&run.st.aborted, true);
-	per = rc->parallel ? rc->parallel : rc->njobs;
-	rounds = rc->njobs ? rc->jobs[rc->njobs - 1].round + 1 : 0;
+	rounds = plan_nrounds(rc);
 	if (rounds > 1)
 		fprintf(stderr, "pinstress: %u jobs in %u rounds of up to %u, %.0fs each\n",
-			rc->njobs, rounds, per, run.duration_s);
+			rc->njobs, rounds, plan_most_per_round(rc), run.duration_s);
 	/* An invalid job does not end the run: the rest of the plan still says what it can. */
 	for (unsigned int first = 0, last; first < rc->njobs && !atomic_load(&run.st.aborted);
 	     first = last) {

@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "kernel/topology.h"
 #include "run/config.h"
 #include "env.h"
 #include "run/job.h"
@@ -115,6 +116,7 @@ struct run_ctx {
 	struct run_state st;		/* lib/'s view: stop flags, clock, hooks */
 	struct run_config *rc;
 	struct env_info env;		/* the machine as the run found it, read once */
+	struct topology topo;		/* CPUs and nodes, for affinity = spread */
 	struct job *jobs;
 	unsigned int njobs;
 	unsigned int prepared;		/* undos --prepare made (kept across rounds) */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "faults/fault.h"
+#include "kernel/topology.h"
 
 #define MIGRATE_MAX_PAGES 256
 
@@ -29,26 +30,13 @@ struct migrate_priv {
 	_Atomic uint64_t *ev_migrated, *ev_refused;
 };
 
-static int memory_nodes(int *nodes, int max)
-{
-	int n = 0;
-
-	for (int i = 0; i <= numa_max_node() && n < max; i++) {
-		long long free_b = 0;
-
-		if (numa_node_size64(i, &free_b) > 0)
-			nodes[n++] = i;
-	}
-	return n;
-}
-
 static const char *migrate_probe(void)
 {
 	int nodes[64];
 
 	if (numa_available() < 0)
 		return "unavailable: no NUMA support (get_mempolicy fails)";
-	if (memory_nodes(nodes, 64) < 2)
+	if (topology_memory_nodes(nodes, 64) < 2)
 		return "unavailable: 1 NUMA node";
 	return NULL;
 }
@@ -59,7 +47,7 @@ static int migrate_setup(struct fault_inst *f)
 
 	if (!p)
 		return -ENOMEM;
-	p->nnodes = numa_available() < 0 ? 0 : memory_nodes(p->nodes, 64);
+	p->nnodes = numa_available() < 0 ? 0 : topology_memory_nodes(p->nodes, 64);
 	p->ev_migrated = job_ev(f->job, "pages_migrated");
 	p->ev_refused = job_ev(f->job, "migrate_pages_refused");
 	f->priv = p;

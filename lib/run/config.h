@@ -50,13 +50,17 @@ struct job_config {
 	char faults[CFG_MAX_FAULTS][CFG_NAME_LEN];
 	unsigned int nfaults;
 	uint64_t size;				/* bytes of memory under test */
-	unsigned int threads;			/* workload threads */
+	unsigned int size_share;		/* size was this share of MemTotal, 1/100 %; 0: bytes */
+	unsigned int threads;			/* workload threads; CFG_AUTO until planned */
 	unsigned int block_size;		/* stamp block size, power of 2 */
 	unsigned int cpu_share;			/* percent of writes done by CPU stores */
 	unsigned int iodepth;			/* in-flight I/Os per thread (uring) */
 	unsigned int fault_interval_ms;		/* 0: each fault's own default */
 	bool mlock;				/* mlock the region (any backing) */
 	unsigned int round;			/* which round runs it (plan_rounds()) */
+	/* affinity = spread (plan_rounds()): first CPU number, node its memory prefers. */
+	unsigned int cpu_first;
+	int mem_node;				/* -1: none */
 	/* Where the section began and which keys it set, for messages and merging. */
 	char file[PATH_MAX];
 	int line;
@@ -85,7 +89,7 @@ struct run_config {
 	bool no_canary;
 	bool allow_missing;
 	char plant[CFG_NAME_LEN];		/* test hook: plant one damaged block */
-	unsigned int parallel;			/* jobs per round, 0: all */
+	unsigned int parallel;			/* jobs per round, 0: all, CFG_AUTO: what fits */
 	char sections[CFG_MAX_FAULTS][CFG_NAME_LEN];	/* --section: jobs to keep */
 	unsigned int nsections;
 	bool allow_no_evidence;
@@ -98,6 +102,7 @@ struct run_config {
 	bool tap;				/* TAP 13 on stdout */
 	char known_bugs[16];			/* "avoid" or "reproduce" */
 	char kernel_lacks[16];			/* "invalid" or "not-run" */
+	char affinity[16];			/* "none" or "spread" */
 	bool prepare;				/* prepare the machine first (kernel/prepare.h) */
 	bool check;				/* check and print the plan, change nothing */
 	struct bench_config bench;		/* pinstress bench */

@@ -8,6 +8,7 @@
 #define PINSTRESS_JOB_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -104,6 +105,7 @@ struct worker {
 	struct rng rng;
 	size_t blk_lo, blk_hi;		/* blocks this worker may claim */
 	size_t slot_lo, slot_hi;	/* scratch slots this worker owns */
+	int cpu;			/* affinity = spread: the CPU it runs on, else -1 */
 	int err;			/* -errno if the worker stopped on a setup error */
 	char errmsg[256];
 	void *priv;			/* the workload's per-thread state */
@@ -120,6 +122,7 @@ struct job {
 	uint32_t region_id;
 	uint64_t seed;
 	const struct workload_ops *wl;
+	cpu_set_t worker_cpus;		/* affinity = spread: where its workers run (kept after teardown) */
 	unsigned int wl_flags;		/* the workload's WL_* (caps.h), for lib/ */
 	/*
 	 * Kinds of fork child (job_fork_kinds()) of every job of its round: a

@@ -14,6 +14,7 @@
 
 #include "bench/bench.h"
 #include "kernel/kconst.h"
+#include "kernel/pagerange.h"
 #include "run/namelist.h"
 #include "run/options.h"
 
@@ -56,8 +57,9 @@ const struct cfg_option cfg_options[] = {
 	  .aux_off = offsetof(struct run_config, nsections),
 	  .help = "run only these sections (jobs) of the profile, like fio --section" },
 	{ .name = "parallel", .type = CFG_UINT, RUNF(parallel), .def = "0",
-	  .min = 0, .max = CFG_MAX_JOBS,
-	  .help = "jobs at once (0: all); the rest run in later rounds of 'duration' each" },
+	  .min = 0, .max = CFG_MAX_JOBS, .flags = CFG_F_AUTO,
+	  .help = "jobs at once (0: all; auto: as many as fit in MemAvailable); the rest run "
+		  "in later rounds of 'duration' each" },
 	{ .name = "allow-no-evidence", .type = CFG_BOOL, RUNF(allow_no_evidence),
 	  .help = "a fault or backing with no confirmed effect does not make the run invalid" },
 	{ .name = "keep-going", .type = CFG_UINT, RUNF(keep_going), .min = 0, .max = UINT_MAX,
@@ -79,6 +81,11 @@ const struct cfg_option cfg_options[] = {
 	  .choices = "invalid,not-run",
 	  .help = "a job or fault the running kernel lacks (built without, too old): invalid "
 		  "makes the run invalid, not-run lists it under not_run and goes on (guests)" },
+	{ .name = "affinity", .type = CFG_STR, RUNF(affinity), .def = "none",
+	  .choices = "none,spread",
+	  .help = "spread: pin each workload thread to a CPU, the jobs of a round over every "
+		  "CPU, and with several NUMA nodes a job's memory on one node, its writers on "
+		  "the others first" },
 	{ .name = "check", .type = CFG_BOOL, RUNF(check), .flags = CFG_F_CLI_ONLY,
 	  .help = "check the profile, the plan and this machine (availability, memory, output "
 		  "paths), print the plan and exit: 0 if the run could start; nothing is changed" },
@@ -112,9 +119,12 @@ const struct cfg_option cfg_options[] = {
 	  .aux_off = offsetof(struct job_config, nfaults),
 	  .help = "faults to inject, e.g. fork,pageout (see 'pinstress list')" },
 	{ .name = "size", .type = CFG_SIZE, JOBF(size), .def = "64M",
-	  .min = MiB, .max = TiB, .help = "bytes of memory under test" },
+	  .min = MiB, .max = TiB, .flags = CFG_F_SHARE,
+	  .aux_off = offsetof(struct job_config, size_share),
+	  .help = "bytes of memory under test, or a share of MemTotal (5%: in PMD-size steps)" },
 	{ .name = "threads", .type = CFG_UINT, JOBF(threads), .def = "2",
-	  .min = 1, .max = 256, .help = "workload threads" },
+	  .min = 1, .max = 256, .flags = CFG_F_AUTO,
+	  .help = "workload threads (auto: the CPUs shared among the jobs of its round)" },
 	{ .name = "block-size", .type = CFG_SIZE, JOBF(block_size), .def = "4k",
 	  .min = 512, .max = 2 * MiB, .flags = CFG_F_POW2,
 	  .help = "stamp block size, a power of two" },
@@ -232,6 +242,47 @@ int cfg_parse_size(const char *s, uint64_t *bytes)
 	if (ret || v > (UINT64_MAX >> shift))
 		return -ERANGE;
 	*bytes = v << shift;
+	return 0;
+}
+
+int cfg_parse_share(const char *s, unsigned int *hundredths)
+{
+	uint64_t whole = 0, frac = 0;
+	const char *p;
+	int digits = 0;
+
+	if (parse_digits(s, &p, &whole))
+		return -EINVAL;
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p) && digits < 2; p++, digits++)
+			frac = frac * 10 + (uint64_t)(*p - '0');
+		if (!digits)
+			return -EINVAL;
+		if (digits == 1)
+			frac *= 10;
+	}
+	if (p[0] != '%' || p[1])
+		return -EINVAL;
+	if (whole > 100)
+		return -ERANGE;
+	whole = whole * 100 + frac;
+	if (!whole || whole > 10000)
+		return -ERANGE;
+	*hundredths = (unsigned int)whole;
+	return 0;
+}
+
+int cfg_share_bytes(unsigned int hundredths, uint64_t *bytes)
+{
+	uint64_t kb = 0, b;
+	int ret = meminfo_kb("MemTotal", &kb);
+
+	if (ret)
+		return ret;
+	b = kb * 1024 / 10000 * hundredths;
+	if (b >= pmd_size())
+		b -= b % pmd_size();
+	*bytes = b;
 	return 0;
 }
 
@@ -431,6 +482,25 @@ static int apply_sizes(const struct cfg_option *o, void *base, const char *val,
 	return 0;
 }
 
+/* "5%" of MemTotal: the bytes into @v for the range check, the share at aux_off. */
+static int apply_share(const struct cfg_option *o, void *base, const char *val, uint64_t *v,
+		       const char *who, char *err, size_t len)
+{
+	unsigned int share = 0;
+	int ret = cfg_parse_share(val, &share);
+
+	if (ret == -EINVAL)
+		return cfg_errf(err, len, "%s: invalid share '%s' (use e.g. 5%%, 0.5%%: of MemTotal)",
+				who, val);
+	if (ret)
+		return cfg_errf(err, len, "%s: %s out of range (0.01%%..100%%)", who, val);
+	ret = cfg_share_bytes(share, v);
+	if (ret)
+		return cfg_errf(err, len, "%s: %s: cannot read MemTotal: %s", who, val, strerror(-ret));
+	memcpy((char *)base + o->aux_off, &share, sizeof(share));
+	return 0;
+}
+
 /* Plain decimal (u64 also 0x hex); percent allows a trailing '%'. */
 static int parse_number(const struct cfg_option *o, const char *val, uint64_t *v)
 {
@@ -482,9 +552,18 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 		memcpy(field, &b, sizeof(b));
 		break;
 	case CFG_SIZE:
+		if ((o->flags & CFG_F_SHARE) && strchr(val, '%')) {
+			ret = apply_share(o, base, val, &v, who, err, len);
+			if (ret)
+				return ret;
+			break;
+		}
+		if (o->flags & CFG_F_SHARE)
+			memset((char *)base + o->aux_off, 0, sizeof(unsigned int));
 		ret = cfg_parse_size(val, &v);
 		if (ret == -EINVAL)
-			return cfg_errf(err, len, "%s: invalid size '%s' (use e.g. 64M, 1G)", who, val);
+			return cfg_errf(err, len, "%s: invalid size '%s' (use e.g. 64M, 1G%s)", who, val,
+					o->flags & CFG_F_SHARE ? ", 5%" : "");
 		break;
 	case CFG_DURATION:
 		ret = cfg_parse_duration(val, &v);
@@ -495,6 +574,12 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 	case CFG_UINT:
 	case CFG_U64:
 	case CFG_PERCENT:
+		if ((o->flags & CFG_F_AUTO) && !strcasecmp(val, "auto")) {
+			unsigned int a = CFG_AUTO;
+
+			memcpy(field, &a, sizeof(a));
+			goto out_set;
+		}
 		ret = parse_number(o, val, &v);
 		if (ret == -EINVAL)
 			return cfg_errf(err, len, "%s: invalid %s '%s'", who,
@@ -531,7 +616,7 @@ int cfg_apply(const struct cfg_option *o, void *base, const char *val,
 			memcpy(field, &u, sizeof(u));
 		}
 	}
-
+out_set:
 	if (o->flags & CFG_F_MARK)
 		*((bool *)((char *)base + o->aux_off)) = true;
 	if (o->scope == CFG_JOB)
@@ -552,7 +637,7 @@ void cfg_merge_job(struct job_config *job, const struct job_config *defaults)
 		if (!(job->set_mask & (1ull << bit))) {
 			memcpy((char *)job + o->off, (const char *)defaults + o->off, o->size);
 			job->origin[bit] = defaults->origin[bit];
-			if (o->type == CFG_LIST)
+			if (o->type == CFG_LIST || (o->flags & CFG_F_SHARE))
 				memcpy((char *)job + o->aux_off, (const char *)defaults + o->aux_off,
 				       sizeof(unsigned int));
 		}

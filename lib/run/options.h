@@ -53,6 +53,11 @@ enum cfg_scope {
 #define CFG_F_MARK	(1u << 3)	/* also set the bool at aux_off (seed_set) */
 #define CFG_F_OPT_ARG	(1u << 4)	/* command line: --name alone means --name=implied */
 #define CFG_F_PMD	(1u << 5)	/* size must be a multiple of the PMD size (kconst.h) */
+#define CFG_F_SHARE	(1u << 6)	/* size may be "N%" of MemTotal; the share at aux_off */
+#define CFG_F_AUTO	(1u << 7)	/* number may be "auto": stored as CFG_AUTO */
+
+/* A CFG_F_AUTO number given as "auto": the planner decides (stress/plan.c). */
+#define CFG_AUTO	UINT32_MAX
 
 struct cfg_option {
 	const char *name;
@@ -61,7 +66,8 @@ struct cfg_option {
 	enum cfg_scope scope;
 	size_t off;			/* offset in run_config or job_config */
 	size_t size;			/* size of that field */
-	size_t aux_off;			/* CFG_LIST: unsigned int count; CFG_F_MARK: bool */
+	size_t aux_off;			/* CFG_LIST: unsigned int count; CFG_F_MARK: bool;
+					   CFG_F_SHARE: unsigned int share, 1/100 % */
 	const char *def;		/* default as text, NULL: zero/empty */
 	const char *implied;		/* CFG_F_OPT_ARG: the value of a bare --name */
 	uint64_t min, max;		/* range in stored units; both 0: unchecked */
@@ -84,6 +90,10 @@ int cfg_job_bit(const struct cfg_option *o);
 
 /* Value parsers: 0, -EINVAL (malformed) or -ERANGE (overflows 64 bits). */
 int cfg_parse_size(const char *s, uint64_t *bytes);
+/* "5%", "0.5%", "12.25%": hundredths of a percent, 1..10000. */
+int cfg_parse_share(const char *s, unsigned int *hundredths);
+/* @hundredths of MemTotal in bytes, down to a multiple of the PMD size when above it. */
+int cfg_share_bytes(unsigned int hundredths, uint64_t *bytes);
 int cfg_parse_duration(const char *s, uint64_t *ms);
 int cfg_parse_bool(const char *s, bool *b);
 
