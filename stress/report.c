@@ -468,6 +468,8 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "not_run", not_run_json(run));
 	if (run->plant.cls >= 0 || run->plant.hang || run->plant.kwarn)
 		json_object_object_add(o, "plant", plant_json(&run->plant));
+	/* Last: the longest part, and what a reader skims past. */
+	json_object_object_add(o, "timeline", timeline_json(run));
 	return o;
 }
 

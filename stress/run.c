@@ -166,6 +166,7 @@ static void monitor(struct run_ctx *run, const sigset_t *sigs)
 			fprintf(stderr, "pinstress: kernel log: %s\n",
 				run->klog.lines[run->klog.nlines - 1].msg);
 		klog_attribute(run);
+		timeline_tick(run, now);
 		if (now >= next_progress) {
 			report_progress(run, stderr, tty);
 			next_progress += tty ? 1.0 : PROGRESS_EVERY_S;
@@ -307,6 +308,7 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 			run->st.t0 = t;
 		run->round_t0 = run_elapsed(&run->st);
 		run->next_json_s = run->round_t0 + JSON_EVERY_S;
+		timeline_round_start(run);
 		for (unsigned int i = j0; i < run->njobs; i++)
 			if (job_start(&run->jobs[i]))
 				run_invalid(run, "job %s: cannot start threads", run->jobs[i].cfg->name);
@@ -322,6 +324,7 @@ static void run_round(struct run_ctx *run, const sigset_t *sigs, unsigned int fi
 	for (unsigned int i = j0; i < run->njobs; i++)
 		if (run->jobs[i].cfg && !run->jobs[i].stuck)
 			job_teardown(&run->jobs[i]);
+	timeline_round_end(run);
 	/* What --prepare did stays for the next round. */
 	if (tunable_restore_to(run->prepared))
 		run_invalid(run, "could not restore every kernel tunable this run changed");
@@ -520,6 +523,8 @@ int cmd_run(int argc, char **argv)
 			vclass_from_name(rc->plant) : -1;
 	run.plant.detected_s = -1;
 	pthread_mutex_init(&run.lock, NULL);
+	if (timeline_init(&run.tl, rc))
+		run_warn(&run, "no memory for the timeline: the report has no samples");
 
 	fprintf(stderr, "pinstress: seed %llu, profile %s, duration %.0fs\n",
 		(unsigned long long)rc->seed, rc->profile[0] ? rc->profile : "(none)", run.duration_s);
@@ -583,6 +588,7 @@ int cmd_run(int argc, char **argv)
 		_exit(code);
 	}
 	free(run.jobs);
+	timeline_free(&run.tl);
 	for (unsigned int i = 0; i < run.nnot_run; i++)
 		free(run.not_run[i]);
 	free(run.not_run);

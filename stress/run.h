@@ -21,6 +21,7 @@
 #include "run/job.h"
 #include "verify/kb_probe.h"
 #include "kernel/klog.h"
+#include "timeline.h"
 
 #define RUN_MAX_ERRS	256
 /* Of which expected failures at most: the rest stay free for corruption. */
@@ -157,6 +158,7 @@ struct run_ctx {
 	struct kb_result kb[KB_MAX];
 	enum kb_state kb_state[KB_MAX];
 	uint64_t kb_xfails[KB_MAX];	/* expected failures of each (under run->lock) */
+	struct timeline tl;		/* the report's samples (main thread only) */
 };
 
 /* The driver's context around lib/'s run state. */

@@ -2,7 +2,8 @@
 /*
  * Unit test of what the matrix is built on: the shared (KSM) stamp and its
  * classification rules, evidence proofs, the compatibility of workloads,
- * backings and faults, tunable save/restore and the page census.
+ * backings and faults, tunable save/restore, the page census and the
+ * machine-wide counters the report's timeline samples.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +24,14 @@
 #include "verify/oracle.h"
 #include "kernel/pagemap.h"
 #include "kernel/tunable.h"
+#include "kernel/vmstat.h"
 #include "workload.h"
 
 #include "unit.h"
 
 static const uint64_t seed = 0x5eed;
+
+#define TEST_VMSTAT_MAX	32
 
 /* Shared stamps: the same bytes in every block, yet classified per block. */
 static void test_shared(size_t bs)
@@ -309,6 +313,54 @@ static void test_kconst(void)
 	CHECK(((size_t)1 << pmd_order()) * ps == pmd_size(), "pmd_order() %u", pmd_order());
 }
 
+/* /proc/vmstat in one pass: names picked by prefix, values that move with the faults we take. */
+static void test_vmstat(void)
+{
+	static const char *const want[] = { "pgfault", "compact_*", "no_such_counter" };
+	const char *ptr[TEST_VMSTAT_MAX], *missing[] = { "pgfault", "no_such_counter" };
+	char names[TEST_VMSTAT_MAX][VMSTAT_NAME_LEN];
+	uint64_t v0[TEST_VMSTAT_MAX], v1[TEST_VMSTAT_MAX], one;
+	struct cpu_times c0, c1;
+	size_t len = 64 * (size_t)sysconf(_SC_PAGESIZE);
+	int n = vmstat_names(want, 3, names, TEST_VMSTAT_MAX), pgfault = -1, bad = 0;
+	char *p;
+
+	CHECK(n >= 1, "vmstat_names: %d names", n);
+	for (int i = 0; i < n; i++) {
+		ptr[i] = names[i];
+		if (!strcmp(names[i], "pgfault"))
+			pgfault = i;
+		else if (strncmp(names[i], "compact_", 8))
+			bad++;
+	}
+	CHECK(pgfault >= 0 && !bad, "vmstat_names: pgfault found, %d names that match nothing", bad);
+	if (n < 1 || pgfault < 0)
+		return;
+	CHECK(!vmstat_read_set(ptr, (size_t)n, v0), "vmstat_read_set of %d names", n);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		memset(p, 1, len);
+		munmap(p, len);
+	}
+	CHECK(!vmstat_read_set(ptr, (size_t)n, v1) && v1[pgfault] >= v0[pgfault] + 64,
+	      "pgfault %llu -> %llu after faulting 64 pages", (unsigned long long)v0[pgfault],
+	      (unsigned long long)v1[pgfault]);
+	CHECK(vmstat_read_set(missing, 2, v0) == -ENOENT, "a counter the kernel lacks: -ENOENT");
+	CHECK(!vmstat_read("pgfault", &one) && one >= v1[pgfault], "vmstat_read(pgfault) %llu",
+	      (unsigned long long)one);
+
+	CHECK(!cpu_times_read(&c0) && c0.total > c0.user + c0.sys, "/proc/stat cpu: %llu ticks",
+	      (unsigned long long)c0.total);
+	/* A tick is 10 ms of some CPU: bounded to about a second of reads. */
+	c1 = c0;
+	for (int i = 0; i < 50000 && c1.total == c0.total; i++)
+		if (cpu_times_read(&c1))
+			break;
+	CHECK(c1.total > c0.total && c1.user + c1.sys >= c0.user + c0.sys,
+	      "CPU time goes on: %llu -> %llu ticks", (unsigned long long)c0.total,
+	      (unsigned long long)c1.total);
+}
+
 int main(void)
 {
 	static const size_t sizes[] = { 512, 4096, 65536, 2u << 20 };
@@ -323,6 +375,7 @@ int main(void)
 	test_forensics_words();
 	test_forensics_take();
 	test_kconst();
+	test_vmstat();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

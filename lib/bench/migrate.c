@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "bench/bench.h"
-#include "kernel/pagerange.h"
 #include "kernel/tunable.h"
+#include "kernel/vmstat.h"
 
 #define COMPACT_PATH	"/proc/sys/vm/compact_memory"
 

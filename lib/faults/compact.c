@@ -58,6 +58,7 @@
 #include "faults/fault.h"
 #include "kernel/pagerange.h"
 #include "kernel/tunable.h"
+#include "kernel/vmstat.h"
 
 #define COMPACT_PATH		"/proc/sys/vm/compact_memory"
 #define COMPACT_MAX_PAGES	(64UL << 20 >> 12)	/* PFNs compared per trigger */

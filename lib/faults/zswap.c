@@ -20,7 +20,6 @@
  * (swap_writeout, swap_read_folio), do_swap_page().
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 #include "faults/fault.h"
 #include "kernel/pageout.h"
 #include "kernel/tunable.h"
+#include "kernel/vmstat.h"
 
 #define ZSWAP_PARAM	"/sys/module/zswap/parameters/"
 
@@ -45,19 +45,15 @@ struct swap_events {
 
 static int read_swap_events(struct swap_events *ev)
 {
-	char line[128];
-	int found = 0;
-	FILE *f = fopen("/proc/vmstat", "re");
+	static const char *const names[] = { "zswpout", "pswpout" };
+	uint64_t v[2];
+	int ret = vmstat_read_set(names, 2, v);
 
-	if (!f)
-		return -errno;
-	while (found < 2 && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "zswpout %" SCNu64, &ev->zswpout) == 1 ||
-		    sscanf(line, "pswpout %" SCNu64, &ev->pswpout) == 1)
-			found++;
+	if (!ret) {
+		ev->zswpout = v[0];
+		ev->pswpout = v[1];
 	}
-	fclose(f);
-	return found == 2 ? 0 : -ENOENT;
+	return ret;
 }
 
 /*

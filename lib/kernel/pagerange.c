@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* pagemap + kpageflags walks over a range, /proc/self/maps, /proc/vmstat, /proc/meminfo. */
+/* pagemap + kpageflags walks over a range, /proc/self/maps, /proc/meminfo. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -48,11 +48,6 @@ static int proc_counter(const char *path, const char *name, char sep, uint64_t *
 	}
 	fclose(f);
 	return ret;
-}
-
-int vmstat_read(const char *name, uint64_t *v)
-{
-	return proc_counter("/proc/vmstat", name, ' ', v);
 }
 
 int meminfo_kb(const char *name, uint64_t *kb)

@@ -2,8 +2,9 @@
 /*
  * Facts about the pages of one address range that faults measure before
  * and after acting: pages in large folios of at least some order, lazily
- * freed pages, the protection of the VMAs, /proc/vmstat counters.  All of
- * it read from the kernel (pagemap, kpageflags, maps, vmstat).
+ * freed pages, the protection of the VMAs, /proc/meminfo lines.  All of
+ * it read from the kernel (pagemap, kpageflags, maps, meminfo); /proc/vmstat
+ * counters are kernel/vmstat.h's.
  */
 #ifndef PINSTRESS_PAGERANGE_H
 #define PINSTRESS_PAGERANGE_H
@@ -28,9 +29,6 @@ struct range_pages {
  */
 int range_pages_take(const void *addr, size_t npages, unsigned int min_order,
 		     struct range_pages *rp);
-
-/* A /proc/vmstat counter, e.g. "pgmigrate_success". */
-int vmstat_read(const char *name, uint64_t *v);
 
 /* A /proc/meminfo line in kB, e.g. "MemAvailable". */
 int meminfo_kb(const char *name, uint64_t *kb);

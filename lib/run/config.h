@@ -85,6 +85,8 @@ struct run_config {
 	uint64_t seed;
 	bool seed_set;
 	char json[PATH_MAX];
+	uint64_t sample_interval_ms;		/* the JSON timeline's sample interval */
+	unsigned int samples;			/* timeline samples kept (merged beyond) */
 	char scratch[PATH_MAX];
 	bool no_canary;
 	bool allow_missing;

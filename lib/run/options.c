@@ -45,6 +45,12 @@ const struct cfg_option cfg_options[] = {
 	  .help = "random seed, decimal or 0x hex (default: from the clock)" },
 	{ .name = "json", .type = CFG_STR, RUNF(json), BOTH,
 	  .help = "write the full report as JSON to this file" },
+	{ .name = "sample-interval", .type = CFG_DURATION, RUNF(sample_interval_ms), .def = "10s",
+	  .min = SEC, .max = HOUR,
+	  .help = "a sample of the JSON report's timeline every TIME (doubles when samples merge)" },
+	{ .name = "samples", .type = CFG_UINT, RUNF(samples), .def = "360", .min = 4, .max = 100000,
+	  .help = "timeline samples kept; when full, neighbours merge in pairs, so the timeline "
+		  "covers the whole run" },
 	{ .name = "scratch", .type = CFG_STR, RUNF(scratch), BOTH,
 	  .help = "directory for scratch files (must support O_DIRECT)" },
 	{ .name = "no-canary", .type = CFG_BOOL, RUNF(no_canary),
