@@ -45,6 +45,12 @@ check missing-scratch "scratch directory $tmp/nonexistent does not exist" "$good
 check unknown-fault "unknown-fault.ini:3: [j]: key 'faults': unknown name 'explode'" \
 	'[j]\nworkload = odirect\nfaults = fork,explode\n'
 check bad-cli-size "--size: invalid size 'big'" "$good" --size big
+check share-too-big "share-too-big.ini:5: key 'size': 150% out of range (0.01%..100%)" \
+	'[global]\nduration = 2s\n[j]\nworkload = odirect\nsize = 150%\n'
+check bad-share "--size: invalid share '5.123%'" "$good" --size 5.123%
+check bad-auto "bad-auto.ini:2: key 'threads': invalid number 'many'" \
+	'[global]\nthreads = many\n[j]\nworkload = odirect\n'
+check bad-affinity "--affinity: 'all' is not one of none,spread" "$good" --affinity all
 check bad-plant "--plant: unknown class 'sparkles'" "$good" --plant sparkles
 check bad-known-bugs "--known-bugs: 'ignore' is not one of avoid,reproduce" "$good" \
 	--known-bugs ignore

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/kconst.h"
+#include "kernel/pagerange.h"
 #include "run/options.h"
 #include "run/replay.h"
 
@@ -202,7 +204,7 @@ static void test_cli(struct run_config *rc, const char *good_path)
 	      "cli: --name=value, bool flag, list, profile duration kept (ret %d, '%s')", ret, err);
 
 	ret = cli(rc, err, sizeof(err), "-c", good_path, "--size", "abc", NULL);
-	check(ret == -EINVAL && !strcmp(err, "--size: invalid size 'abc' (use e.g. 64M, 1G)"),
+	check(ret == -EINVAL && !strcmp(err, "--size: invalid size 'abc' (use e.g. 64M, 1G, 5%)"),
 	      "cli: bad size: '%s'", err);
 	ret = cli(rc, err, sizeof(err), "-c", good_path, "--threads", "300", NULL);
 	check(ret == -EINVAL && !strcmp(err, "--threads: 300 out of range (1..256)"),
@@ -273,7 +275,7 @@ static void test_bad(void)
 	bad("unknown.ini", "[global]\nduration = 10s\n\n[job1]\nworkload = cpu\nfoo = 1\n",
 	    6, "foo", "unknown key 'foo' in [job1]");
 	bad("badsize.ini", "[job1]\nworkload = cpu\n; comment\nsize = abc\n",
-	    4, "size", "key 'size': invalid size 'abc' (use e.g. 64M, 1G)");
+	    4, "size", "key 'size': invalid size 'abc' (use e.g. 64M, 1G, 5%)");
 	bad("range.ini", "[global]\nsize = 1K\n[job1]\nworkload = cpu\n",
 	    2, "size", "key 'size': 1K out of range (1M..1T)");
 	bad("duration.ini", "# x\n[global]\nduration = 5x\n[job1]\nworkload = cpu\n",
@@ -389,6 +391,44 @@ static void test_parsers(void)
 	check(!strcmp(buf, "90m"), "format duration 90m: '%s'", buf);
 	cfg_format_duration(1500, buf, sizeof(buf));
 	check(!strcmp(buf, "1500ms"), "format duration 1500ms: '%s'", buf);
+}
+
+/* Shares of the machine: size = N% of MemTotal, threads and parallel = auto. */
+static void test_relative(struct run_config *rc, const char *good_path)
+{
+	unsigned int h = 0;
+	uint64_t mem_kb = 0, want;
+	char err[256];
+	int ret;
+
+	check(!cfg_parse_share("5%", &h) && h == 500, "share 5%%: %u", h);
+	check(!cfg_parse_share("0.5%", &h) && h == 50, "share 0.5%%: %u", h);
+	check(!cfg_parse_share("12.25%", &h) && h == 1225, "share 12.25%%: %u", h);
+	check(!cfg_parse_share("100%", &h) && h == 10000, "share 100%%");
+	check(cfg_parse_share("0%", &h) == -ERANGE && cfg_parse_share("101%", &h) == -ERANGE,
+	      "share 0%% and 101%% out of range");
+	check(cfg_parse_share("5", &h) == -EINVAL && cfg_parse_share("5.%", &h) == -EINVAL &&
+	      cfg_parse_share("1.234%", &h) == -EINVAL && cfg_parse_share("%", &h) == -EINVAL &&
+	      cfg_parse_share("5%%", &h) == -EINVAL, "share: malformed refused");
+
+	ret = meminfo_kb("MemTotal", &mem_kb);
+	want = mem_kb * 1024 / 10000 * 250;
+	want -= want % pmd_size();
+	ret = ret ? ret : cli(rc, err, sizeof(err), "-c", good_path, "--size", "2.5%", "--threads",
+			      "auto", "--parallel", "auto", NULL);
+	check(!ret && rc->jobs[0].size == want && rc->jobs[1].size == want &&
+	      rc->jobs[0].size_share == 250 && rc->jobs[1].size_share == 250,
+	      "cli: --size 2.5%% is %llu bytes of MemTotal %llu kB (got %llu, '%s')",
+	      (unsigned long long)want, (unsigned long long)mem_kb,
+	      (unsigned long long)rc->jobs[0].size, err);
+	check(!ret && rc->jobs[0].threads == CFG_AUTO && rc->parallel == CFG_AUTO,
+	      "cli: threads and parallel auto");
+	ret = cli(rc, err, sizeof(err), "-c", good_path, "--size", "64M", NULL);
+	check(!ret && rc->jobs[0].size == 64 << 20 && !rc->jobs[0].size_share,
+	      "cli: a size in bytes has no share");
+	ret = cli(rc, err, sizeof(err), "-c", good_path, "--parallel", "autos", NULL);
+	check(ret == -EINVAL && !strcmp(err, "--parallel: invalid number 'autos'"),
+	      "cli: --parallel autos: '%s'", err);
 }
 
 static void test_table(void)
@@ -566,6 +606,7 @@ int main(void)
 	test_good(rc, good_path);
 	test_defaults(rc);
 	test_cli(rc, good_path);
+	test_relative(rc, good_path);
 	test_bad();
 	test_nojobs_missing(rc);
 	test_keep_going(rc, good_path);
