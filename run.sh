@@ -10,12 +10,15 @@ ROOT=$(dirname "$(readlink -f "$0")")
 BUILD=$ROOT/build
 PROG=$BUILD/pinstress
 DEFAULT_PROFILE=$ROOT/configs/smoke.ini
+# libjs-dygraphs: the plots `pinstress report` inlines; libpng-dev: its test's screenshot check.
 PACKAGES=(cmake gcc make pkg-config liburing-dev libnuma-dev libhugetlbfs-dev libxxhash-dev
-	  libjson-c-dev libinih-dev procps)
+	  libjson-c-dev libinih-dev procps libjs-dygraphs libpng-dev)
 # A kernel under test in a guest (--kernel, and its test): qemu, a static busybox, cpio, the
 # tools that unpack Debian's kernel modules, and what building a kernel needs (--kernel build).
 VM_PACKAGES=(qemu-system-x86 busybox-static cpio e2fsprogs xz-utils zstd kmod
 	     flex bison bc libelf-dev libssl-dev)
+# The report page's test opens it in a real browser, headless.
+TEST_PACKAGES=(chromium)
 CHILD=		# pid of the pinstress, ctest or sleep that run.sh waits for
 CHILD_SIG=	# the signal that stops it in order
 CHILD_STOP_S=60	# how long it may take to stop before it is killed
@@ -155,7 +158,7 @@ build() {
 
 cmd_test() {
 	need_root
-	install_deps "${VM_PACKAGES[@]}"
+	install_deps "${VM_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 	build
 	prepare
 	local last=$BUILD/.last-test-duration start rc=0

@@ -16,6 +16,7 @@ static int usage(FILE *f, int code)
 		"  replay FAILURE.json [opts]  run again what a failure record came from\n"
 		"  bench [-c INI] [--json F]   fixed-work measurements for A/B testing a kernel\n"
 		"  compare A.json B.json       medians, change, 95%% CI and a verdict per metric\n"
+		"  report RUN.json [-o F.html] the run as one self-contained page with plots\n"
 		"  probe [NAME...] [--json F]  which known unfixed kernel bugs this kernel has\n"
 		"  prepare [--owner PID]       swap, THP, hugetlbfs for PID's runs, left in place\n"
 		"  restore [--owner PID]       undo what killed runs (and PID) left on the machine\n"
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
 		{ "replay", cmd_replay },
 		{ "bench", cmd_bench },
 		{ "compare", cmd_compare },
+		{ "report", cmd_report },
 		{ "probe", cmd_probe },
 		{ "prepare", cmd_prepare },
 		{ "restore", cmd_restore },

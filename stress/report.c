@@ -381,6 +381,14 @@ static json_object *klog_json(const struct run_ctx *run)
 		json_object_object_add(l, "message", jstr(run->klog.lines[i].msg));
 		json_object_object_add(l, "jobs_running",
 				       i < run->klog_seen ? jstr(run->klog_jobs[i]) : NULL);
+		/*
+		 * On the run's clock, from the kernel's stamp: printk's
+		 * local_clock() parts from CLOCK_MONOTONIC only by what NTP
+		 * slews, close enough to place the record on the plots.
+		 */
+		json_object_object_add(l, "time_s", json_object_new_double(
+			(double)run->klog.lines[i].ts_usec / 1e6 - (double)run->st.t0.tv_sec -
+			(double)run->st.t0.tv_nsec / 1e9));
 		json_object_array_add(lines, l);
 	}
 	json_object_object_add(o, "lines", lines);
@@ -436,6 +444,12 @@ static json_object *report_build(const struct run_ctx *run, int code)
 	json_object_object_add(o, "version", jstr(PINSTRESS_VERSION));
 	json_object_object_add(o, "seed", ju64(run->rc->seed));
 	json_object_object_add(o, "profile", jstr(run->rc->profile));
+	{
+		char cmd[2048];
+
+		replay_command(run, cmd, sizeof(cmd));
+		json_object_object_add(o, "command", jstr(cmd));
+	}
 	json_object_object_add(o, "result", jstr(result_name(code)));
 	json_object_object_add(o, "exit_code", json_object_new_int(code));
 	json_object_object_add(o, "duration_s", json_object_new_double(run->duration_s));

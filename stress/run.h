@@ -198,6 +198,7 @@ int cmd_restore(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_canary(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
