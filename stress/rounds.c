@@ -14,6 +14,7 @@
 
 #include "backings/backing.h"
 #include "compat.h"
+#include "faults/fault.h"
 #include "kernel/pagerange.h"
 #include "kernel/topology.h"
 #include "plan.h"
@@ -134,6 +135,18 @@ static uint64_t auto_budget(const struct run_config *rc)
 	return kb * 1024 / 5 * 4;
 }
 
+/* A fault of @c needs the region without a NUMA policy of ours (numa-balancing). */
+static bool wants_default_policy(const struct job_config *c)
+{
+	for (unsigned int k = 0; k < c->nfaults; k++) {
+		const struct fault_ops *f = fault_find(c->faults[k]);
+
+		if (f && f->default_policy)
+			return true;
+	}
+	return false;
+}
+
 /*
  * affinity = spread: the jobs of a round take CPU numbers one after the
  * other (topology_cpu() wraps them), and with several nodes their memory
@@ -156,7 +169,7 @@ static void spread(struct run_config *rc)
 			continue;
 		c->cpu_first = next;
 		next += c->threads;
-		if (nnodes > 1)
+		if (nnodes > 1 && !wants_default_policy(c))
 			c->mem_node = nodes[nth++ % (unsigned int)nnodes];
 	}
 }

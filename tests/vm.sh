@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm.sh VM_SH BUILD_DIR REPORT_GET
 # A kernel under test in a throw-away guest: Debian's kernel boots under
-# qemu with 2 NUMA nodes and runs configs/numa.ini for a short while; the
-# report that comes back must pass, see 2 nodes, and every job must have
-# really moved pages between them (pages_migrated > 0).  Then the default
+# qemu with 4 NUMA nodes and 4 CPUs and runs configs/numa.ini for a short
+# while; the report that comes back must pass, see 4 nodes, every migrate
+# job must have really moved pages between them both ways (by move_pages
+# and by mbind), and every numa-balancing job must have seen the kernel
+# move pages by itself.  Then the default
 # profile (smoke.ini) in the same kind of guest: pass, the reclaim fault
 # really reclaimed (its memory cgroup exists there), and whatever was not
 # run was not run because that kernel lacks it.  Then a guest
@@ -18,8 +20,8 @@ use_tmp
 need_qemu
 
 start=$(date +%s)
-"$VMSH" "$BUILD" --kernel debian --numa 2 --cpus 2 --mem 2G --timeout 900 \
-	"$(dirname "$0")/../configs/numa.ini" --duration 15s --no-canary --json "$tmp/out.json" \
+"$VMSH" "$BUILD" --kernel debian --numa 4 --cpus 4 --mem 2G --timeout 900 \
+	"$(dirname "$0")/../configs/numa.ini" --duration 40s --no-canary --json "$tmp/out.json" \
 	>"$tmp/log" 2>&1
 rc=$?
 cat "$tmp/log"
@@ -28,9 +30,14 @@ echo "guest run took $(($(date +%s) - start))s"
 REPORT=$tmp/out.json
 expect_eq result pass
 [ "$(get result)" = pass ] || { echo "invalid: $(get invalid)"; grep -a -A8 "^job  " "$tmp/guest-console.log"; }
-expect_eq environment.numa_nodes 2
+expect_eq environment.numa_nodes 4
 for i in 0 1 2 3; do
 	expect_gt "jobs.$i.evidence.pages_migrated" 0
+	expect_gt "jobs.$i.evidence.pages_migrated_by_mbind" 0
+done
+for i in 4 5; do
+	expect_gt "jobs.$i.evidence.pages_moved_by_kernel" 0
+	expect_gt "jobs.$i.evidence.workers_pinned" 0
 done
 [ -s "$tmp/guest-dmesg.txt" ] && pass "guest kernel log brought back" || fail "no guest kernel log"
 [ -s "$tmp/guest-console.log" ] && pass "guest console brought back" || fail "no guest console"

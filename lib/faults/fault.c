@@ -22,6 +22,7 @@
 	X(migrate) \
 	X(mprotect) \
 	X(mremap) \
+	X(numa_balancing) \
 	X(pageout) \
 	X(reclaim) \
 	X(softdirty) \

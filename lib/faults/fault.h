@@ -33,6 +33,7 @@ struct fault_ops {
 	const char *conflicts_why;	/* and why */
 	bool exclusive;			/* inject() holds the maplock for writing */
 	bool forks;			/* inject() forks children that COW-share the region */
+	bool default_policy;		/* the region keeps the default NUMA policy */
 	/* NULL if this machine can provide it, else why not. */
 	const char *(*probe)(void);
 	/* Optional, before the region is mapped (e.g. enter a cgroup). */
