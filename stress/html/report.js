@@ -96,6 +96,8 @@
 			legend: 'always',
 			labelsSeparateLines: false,
 			includeZero: true,
+			labelsKMB: true,
+			axes: { y: { axisLabelWidth: 60 } },
 			underlayCallback: drawMarks,
 		});
 		drawn++;
