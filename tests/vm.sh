@@ -42,10 +42,8 @@ for i in 0 1 2 3; do
 done
 [ "$mbind" -gt 0 ] && pass "mbind moved $mbind pages over the migrate jobs" ||
 	fail "mbind moved no page in any migrate job"
-for i in 4 5; do
-	expect_gt "jobs.$i.evidence.pages_moved_by_kernel" 0
-	expect_gt "jobs.$i.evidence.workers_pinned" 0
-done
+expect_gt "jobs.4.evidence.pages_moved_by_kernel" 0
+expect_gt "jobs.4.evidence.workers_pinned" 0
 [ -s "$tmp/guest-dmesg.txt" ] && pass "guest kernel log brought back" || fail "no guest kernel log"
 [ -s "$tmp/guest-console.log" ] && pass "guest console brought back" || fail "no guest console"
 
