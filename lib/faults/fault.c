@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "faults/fault.h"
@@ -25,7 +26,7 @@
 	X(numa_balancing) \
 	X(pageout) \
 	X(reclaim) \
-	X(softdirty) \
+		X(softdirty) \
 	X(swapin_race) \
 	X(thp_split) \
 	X(uffd_move) \
@@ -174,4 +175,17 @@ const char *fault_swap_probe(void)
 	if (!swap_kb)
 		return "no swap (run.sh sets up swap on zram)";
 	return NULL;
+}
+
+void fault_cold_random(struct fault_inst *f, struct rng *r, uint64_t bytes)
+{
+	const struct region *reg = &f->job->reg;
+	size_t ps = job_page_size(), npages = reg->size / ps, n = bytes / ps;
+	size_t first;
+
+	if (n > npages)
+		n = npages;
+	first = rng_below(r, npages - n + 1);
+	fault_range(f, reg->base + first * ps, n * ps);
+	madvise(reg->base + first * ps, n * ps, MADV_COLD);
 }

@@ -72,6 +72,12 @@ const char *fault_swap_probe(void);
 struct pageout_ctx;
 long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r);
 
+/*
+ * Deactivate a random @bytes of @f's region (MADV_COLD), so that the run
+ * cgroup's LRU walk, which sees every job's pages, takes these first.
+ */
+void fault_cold_random(struct fault_inst *f, struct rng *r, uint64_t bytes);
+
 /* Log in the job's event ring that @f is acting on [addr, addr+len) of the region. */
 void fault_range(struct fault_inst *f, const void *addr, size_t len);
 
