@@ -16,7 +16,10 @@
  * pages to fault on; a page it placed counts only once the kernel moves it
  * again.  Faults that move pages themselves (migrate) or bring them back
  * on any node (pageout, swap-in, KSM) cannot share its job: their moves
- * would count as the kernel's.
+ * would count as the kernel's.  Another job's memcg reclaim (reclaim,
+ * tiering) still swaps or demotes this region's pages, so the count of an
+ * interval is held to what NUMA balancing itself migrated in it
+ * (/proc/vmstat numa_pages_migrated).
  * Evidence: pages_moved_by_kernel (per page, from move_pages' status).
  * Needs two NUMA nodes with memory and CONFIG_NUMA_BALANCING.
  */
@@ -28,12 +31,10 @@
 #include <unistd.h>
 
 #include "faults/fault.h"
-#include "kernel/debugfs.h"
+#include "kernel/numab.h"
 #include "kernel/topology.h"
-#include "kernel/tunable.h"
+#include "kernel/vmstat.h"
 
-#define NB_SYSCTL	"/proc/sys/kernel/numa_balancing"
-#define NB_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing/"
 #define NB_SAMPLE	512	/* pages looked at */
 #define NB_REGATHER	20	/* injections without a move before gathering again */
 
@@ -47,27 +48,20 @@ struct nb_priv {
 	int target[NB_SAMPLE];
 	unsigned int idle;	/* injections since a page last moved */
 	unsigned int gathers;
+	uint64_t kernel_moved;	/* numa_pages_migrated at the last look */
 	_Atomic uint64_t *ev_moved, *ev_gathered;
-};
-
-/* The scanner's knobs (kernel/sched/debug.c): start at once, rescan every 10..100 ms. */
-static const char *const knobs[][2] = {
-	{ NB_DEBUGFS "scan_delay_ms", "0" },
-	{ NB_DEBUGFS "scan_period_min_ms", "10" },
-	{ NB_DEBUGFS "scan_period_max_ms", "100" },
 };
 
 static const char *nb_probe(void)
 {
+	const char *why = numab_probe();
 	int nodes[TOPO_MAX_NODES];
 
-	if (access(NB_SYSCTL, F_OK))
-		return "kernel without CONFIG_NUMA_BALANCING";
+	if (reason_kernel_lacks(why))
+		return why;
 	if (topology_memory_nodes(nodes, TOPO_MAX_NODES) < 2)
 		return "unavailable: 1 NUMA node";
-	if (access(NB_SYSCTL, W_OK))
-		return "cannot write kernel.numa_balancing (not root?)";
-	return debugfs_probe();
+	return why;
 }
 
 static int nb_setup(struct fault_inst *f)
@@ -75,13 +69,8 @@ static int nb_setup(struct fault_inst *f)
 	const struct region *reg = &f->job->reg;
 	size_t pages = reg->size / job_page_size();
 	struct nb_priv *p;
-	int ret = tunable_set(NB_SYSCTL, "1");
+	int ret = numab_enable(NUMAB_NORMAL);
 
-	/* An older kernel names them otherwise (sched_debug): the defaults are slower, not wrong. */
-	if (!ret && !debugfs_ensure())
-		for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
-			if (!access(knobs[i][0], W_OK) && (ret = tunable_set(knobs[i][0], knobs[i][1])))
-				break;
 	if (ret)
 		return ret;
 	p = calloc(1, sizeof(*p));
@@ -93,6 +82,11 @@ static int nb_setup(struct fault_inst *f)
 	for (size_t i = 0; i < p->n; i++) {
 		p->pages[i] = reg->base + i * (pages / p->n) * job_page_size();
 		p->last[i] = -1;
+	}
+	ret = vmstat_read("numa_pages_migrated", &p->kernel_moved);
+	if (ret) {
+		free(p);
+		return ret;
 	}
 	p->ev_moved = job_ev(f->job, "pages_moved_by_kernel");
 	p->ev_gathered = job_ev(f->job, "pages_gathered_on_one_node");
@@ -122,17 +116,25 @@ static int gather(struct nb_priv *p)
 static int nb_inject(struct fault_inst *f, struct rng *r)
 {
 	struct nb_priv *p = f->priv;
+	uint64_t kernel_moved;
 	long moved = 0;
+	int ret;
 
 	(void)r;
 	if (move_pages(0, p->n, p->pages, NULL, p->now, 0))
 		return -errno;
+	ret = vmstat_read("numa_pages_migrated", &kernel_moved);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < p->n; i++) {
 		/* A page not present (-ENOENT) at either look says nothing. */
 		if (p->last[i] >= 0 && p->now[i] >= 0 && p->now[i] != p->last[i])
 			moved++;
 		p->last[i] = p->now[i];
 	}
+	if ((uint64_t)moved > kernel_moved - p->kernel_moved)
+		moved = (long)(kernel_moved - p->kernel_moved);
+	p->kernel_moved = kernel_moved;
 	if (moved) {
 		ev_add(p->ev_moved, (uint64_t)moved);
 		p->idle = 0;
