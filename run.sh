@@ -34,7 +34,8 @@ Usage: ./run.sh [PROFILE] [pinstress run options...]   build, run PROFILE with -
                                                        (default configs/smoke.ini)
        ./run.sh build                                  install build deps (root), build
        ./run.sh test [ctest args...]                   build, prepare, run ctest (-LE "long|matrix-open")
-       ./run.sh --kernel IMAGE|debian|build[=SRC] [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
+       ./run.sh --kernel IMAGE|debian|build[=SRC] [--modules DIR] [--numa N] [--slow-nodes K]
+                [--cpus C] [--mem SIZE]
                 [--accel auto|kvm|tcg] [--timeout S] [--out DIR] [--strict]
                 [probe | PROFILE] [options]
                                                        boot IMAGE in a qemu guest with N NUMA

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# vm.sh BUILD_DIR --kernel IMAGE|debian|build[=SRC] [--modules DIR] [--numa N] [--cpus C] [--mem SIZE]
+# vm.sh BUILD_DIR --kernel IMAGE|debian|build[=SRC] [--modules DIR] [--numa N] [--slow-nodes K]
+#       [--cpus C] [--mem SIZE]
 #       [--accel auto|kvm|tcg] [--timeout SECS] [--out DIR] [--append KERNEL_ARGS]
 #       [--strict] [probe | PROFILE] [pinstress options]
 # Boot a kernel under test in a throw-away qemu guest with N NUMA nodes,
 # run pinstress there, and bring back its report, failure records and the
-# guest's kernel log.  Called by ./run.sh --kernel; see README.
+# guest's kernel log.  --slow-nodes K makes the last K nodes CPU-less memory
+# that the ACPI HMAT describes as 4x slower (latency and bandwidth): a
+# kernel with CONFIG_ACPI_HMAT puts them in a lower memory tier, the
+# demotion target of the others, as CXL or PMEM nodes are on servers.  Called by ./run.sh --kernel; see README.
 # What the kernel under test lacks (mTHP before 6.8, a CONFIG_ off) is
 # listed as not run (--kernel-lacks=not-run) unless --strict; what the
 # guest's own setup fails to provide (swap, cgroup, scratch disk) is not
@@ -28,7 +32,7 @@ MODULES=(virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
 say() { echo "vm: $*" >&2; }
 die() { local rc=$1; shift; say "$*"; exit "$rc"; }
 
-KERNEL= MODDIR= NUMA=2 CPUS=2 MEM=4G ACCEL=auto TIMEOUT= OUT= PROFILE=$ROOT/configs/numa.ini APPEND=
+KERNEL= MODDIR= NUMA=2 SLOW=0 CPUS=2 MEM=4G ACCEL=auto TIMEOUT= OUT= PROFILE=$ROOT/configs/numa.ini APPEND=
 ARGS=() CMD=run STRICT=0
 while (($#)); do
 	case $1 in
@@ -36,6 +40,7 @@ while (($#)); do
 	--kernel=*) KERNEL=${1#--kernel=}; shift ;;
 	--modules) MODDIR=${2:?--modules needs a directory}; shift 2 ;;
 	--numa) NUMA=${2:?}; shift 2 ;;
+	--slow-nodes) SLOW=${2:?}; shift 2 ;;
 	--cpus) CPUS=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
 	--accel) ACCEL=${2:?}; shift 2 ;;
@@ -49,6 +54,7 @@ while (($#)); do
 	esac
 done
 [[ $NUMA =~ ^[1-8]$ ]] || die 3 "--numa: '$NUMA' is not 1..8"
+[[ $SLOW =~ ^[0-7]$ ]] && ((SLOW < NUMA)) || die 3 "--slow-nodes: '$SLOW' is not 0..$((NUMA - 1)) (--numa $NUMA)"
 [[ $CPUS =~ ^[1-9][0-9]?$ ]] || die 3 "--cpus: '$CPUS' is not 1..99"
 [[ $MEM =~ ^[1-9][0-9]*[MG]$ ]] || die 3 "--mem: '$MEM' is not like 4G or 2048M"
 [[ $ACCEL =~ ^(auto|kvm|tcg)$ ]] || die 3 "--accel: '$ACCEL' is not auto, kvm or tcg"
@@ -190,15 +196,27 @@ truncate -s 256M "$WORK/results.img"
 
 QEMU=$(command -v qemu-system-x86_64) || die 3 "qemu-system-x86_64 not found (package qemu-system-x86)"
 numa_args=()
-per=$((mem_mb / NUMA))
+per=$((mem_mb / NUMA)) fast=$((NUMA - SLOW))
+((SLOW)) && numa_args+=(-machine hmat=on)
 for ((n = 0; n < NUMA; n++)); do
-	lo=$((n * CPUS / NUMA)) hi=$(((n + 1) * CPUS / NUMA - 1))
+	lo=$((n * CPUS / fast)) hi=$(((n + 1) * CPUS / fast - 1))
+	node="node,nodeid=$n,memdev=m$n"
 	numa_args+=(-object "memory-backend-ram,id=m$n,size=$((n == NUMA - 1 ? mem_mb - per * n : per))M")
-	if ((hi >= lo)); then
-		numa_args+=(-numa "node,nodeid=$n,cpus=$lo-$hi,memdev=m$n")
-	else
-		numa_args+=(-numa "node,nodeid=$n,memdev=m$n")
+	if ((n < fast && hi >= lo)); then
+		node+=",cpus=$lo-$hi"
+		((SLOW)) && node+=",initiator=$n"
+	elif ((SLOW)); then
+		node+=",initiator=0"
 	fi
+	numa_args+=(-numa "$node")
+done
+# The HMAT: each CPU node reaches its own memory at 10 ns, 10 GB/s, and the slow nodes at
+# 40 ns, 2500 MB/s (the kernel compares nodes by their best initiator's figures).
+hmat() { numa_args+=(-numa "hmat-lb,initiator=$1,target=$2,hierarchy=memory,data-type=$3"); }
+for ((n = 0; SLOW && n < NUMA; n++)); do
+	i=$((n < fast ? n : 0)) slow=$((n >= fast))
+	hmat "$i" "$n" "access-latency,latency=$((slow ? 40 : 10))"
+	hmat "$i" "$n" "access-bandwidth,bandwidth=$((slow ? 2500 : 10000))M"
 done
 
 # qemu_run ACCEL TIMEOUT LOG APPEND...: boot, bounded; qemu's exit status or 124.
@@ -245,7 +263,9 @@ if [[ -z $TIMEOUT ]]; then
 	TIMEOUT=1800
 	[[ $accel == tcg ]] && TIMEOUT=3600
 fi
-say "booting $(basename "$KERNEL") with $NUMA NUMA nodes, $CPUS cpus, $MEM ($accel), bound ${TIMEOUT}s"
+slow=
+((SLOW)) && slow=" ($SLOW slow, in a lower tier)"
+say "booting $(basename "$KERNEL") with $NUMA NUMA nodes$slow, $CPUS cpus, $MEM ($accel), bound ${TIMEOUT}s"
 start=$SECONDS
 qrc=0
 qemu_run "$accel" "$TIMEOUT" "$WORK/console.log" & QEMU_PID=$!
