@@ -8,6 +8,7 @@
 
 #include "env.h"
 #include "kernel/pagerange.h"
+#include "kernel/topology.h"
 #include "kernel/tunable.h"
 
 static int count_nodes(void)
@@ -64,6 +65,7 @@ static void swap_devices(char *buf, size_t len)
 
 void env_read(struct env_info *e)
 {
+	int rank[TOPO_MAX_NODES];
 	struct utsname u;
 
 	memset(e, 0, sizeof(*e));
@@ -73,6 +75,9 @@ void env_read(struct env_info *e)
 	}
 	e->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	e->numa_nodes = count_nodes();
+	e->memory_tiers = topology_memory_tiers(rank);
+	if (e->memory_tiers < 0)
+		e->memory_tiers = 0;
 	meminfo_kb("SwapTotal", &e->swap_total_kb);
 	meminfo_kb("MemTotal", &e->mem_total_kb);
 	if (tunable_read_choice("/sys/kernel/mm/transparent_hugepage/enabled", e->thp_enabled,

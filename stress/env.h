@@ -10,6 +10,7 @@ struct env_info {
 	char kernel_version[256];
 	int cpus;
 	int numa_nodes;
+	int memory_tiers;		/* tiers holding nodes; 0: no tiering sysfs */
 	uint64_t swap_total_kb;
 	char thp_enabled[32];
 	int page_size;

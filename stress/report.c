@@ -174,6 +174,7 @@ json_object *report_env_json(const struct env_info *e)
 	json_object_object_add(o, "kernel_version", jstr(e->kernel_version));
 	json_object_object_add(o, "cpus", json_object_new_int(e->cpus));
 	json_object_object_add(o, "numa_nodes", json_object_new_int(e->numa_nodes));
+	json_object_object_add(o, "memory_tiers", json_object_new_int(e->memory_tiers));
 	json_object_object_add(o, "swap_total_kb", ju64(e->swap_total_kb));
 	json_object_object_add(o, "thp_enabled", jstr(e->thp_enabled));
 	json_object_object_add(o, "page_size", json_object_new_int(e->page_size));

@@ -16,10 +16,11 @@
 #include "run.h"
 #include "timeline.h"
 
-/* What the faults make the kernel do: reclaim, migration, THP, compaction. */
+/* What the faults make the kernel do: reclaim, migration, tiering, THP, compaction. */
 static const char *const vmstat_want[] = {
 	"pswpout", "pswpin", "pgmigrate_success", "thp_split_pmd", "thp_collapse_alloc",
-	"thp_fault_alloc", "numa_pages_migrated", "numa_hint_faults", "compact_*",
+	"thp_fault_alloc", "numa_pages_migrated", "numa_hint_faults", "pgdemote_*",
+	"pgpromote_success", "compact_*",
 };
 
 int timeline_init(struct timeline *tl, const struct run_config *rc)

@@ -4,7 +4,7 @@
 # backing and fault that `pinstress list` shows has its integration test
 # (the lists come from tests/CMakeLists.txt), and nothing tested is unlisted.
 # And everything is available here but what this machine truly lacks:
-# migrate and numa-balancing on a single NUMA node, 1 GiB pages on a CPU without them, and what
+# migrate and numa-balancing on a single NUMA node, tiering with one memory tier, 1 GiB pages on a CPU without them, and what
 # /proc/config.gz shows the running kernel was built without.  Anything else unavailable is a defect.
 set -u
 PS=$1
@@ -21,12 +21,15 @@ check backing "$3"
 check fault "$4"
 
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
+tiers=$(cat /sys/devices/virtual/memory_tiering/memory_tier*/nodelist 2>/dev/null | grep -c .)
 while read -r kind name here why; do
 	[ "$here" = unavailable ] || continue
 	cfg=$(expr "$why" : '.*kernel without \(CONFIG_[A-Z0-9_]*\)')
 	if [[ $name == migrate || $name == numa-balancing ]] && [ "$nodes" -le 1 ] &&
 		[[ $why == *"1 NUMA node"* ]]; then
 		pass "$kind $name unavailable, as it must be here: $why"
+	elif [ "$name" = tiering ] && [ "$tiers" -le 1 ] && [[ $why == *"1 memory tier"* ]]; then
+		pass "$kind $name unavailable, as it must be here ($tiers tier): $why"
 	elif [ "$name" = hugetlb-1g ] && [[ $why == *"no pdpe1gb"* ]] &&
 		grep -q '^flags' /proc/cpuinfo && ! grep -q '^flags.* pdpe1gb' /proc/cpuinfo; then
 		pass "$kind $name unavailable, as it must be here: $why"

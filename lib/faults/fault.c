@@ -29,6 +29,7 @@
 		X(softdirty) \
 	X(swapin_race) \
 	X(thp_split) \
+	X(tiering) \
 	X(uffd_move) \
 	X(writeback) \
 	X(zswap)

@@ -4,7 +4,10 @@
  * answers the node questions; the CPU list is the process's affinity mask,
  * so a cpuset or taskset around pinstress is honoured.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <numa.h>
 #include <numaif.h>
 #include <pthread.h>
@@ -13,6 +16,9 @@
 #include <string.h>
 
 #include "kernel/topology.h"
+#include "kernel/tunable.h"
+
+#define TIERS_DIR	"/sys/devices/virtual/memory_tiering"
 
 int topology_memory_nodes(int *nodes, int max)
 {
@@ -88,4 +94,64 @@ int topology_prefer_node(void *addr, size_t len, int node)
 	if (mbind(addr, len, MPOL_PREFERRED, mask, TOPO_MAX_NODES + 1, 0))
 		return -errno;
 	return 0;
+}
+
+/* Set @rank[n] = @r for each node of a list like "0-1,3"; -EINVAL if it is not one. */
+static int mark_nodes(const char *list, int rank[TOPO_MAX_NODES], int r)
+{
+	const char *p = list;
+	char *end;
+	long lo, hi;
+
+	while (*p) {
+		lo = hi = strtol(p, &end, 10);
+		if (end == p)
+			return -EINVAL;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (end == p)
+				return -EINVAL;
+		}
+		if (lo < 0 || hi < lo || hi >= TOPO_MAX_NODES)
+			return -EINVAL;
+		for (long n = lo; n <= hi; n++)
+			rank[n] = r;
+		p = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int topology_memory_tiers(int rank[TOPO_MAX_NODES])
+{
+	int ids[TOPO_MAX_NODES], n = 0, tiers = 0, ret = 0;
+	char path[128], list[256];
+	struct dirent *d;
+	DIR *dir;
+
+	for (int i = 0; i < TOPO_MAX_NODES; i++)
+		rank[i] = -1;
+	dir = opendir(TIERS_DIR);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	/* memory_tierN: a lower N is a faster tier (N is the abstract distance's chunk). */
+	while ((d = readdir(dir)) && n < TOPO_MAX_NODES)
+		if (sscanf(d->d_name, "memory_tier%d", &ids[n]) == 1)
+			n++;
+	closedir(dir);
+	qsort(ids, n, sizeof(ids[0]), by_number);
+	for (int i = 0; i < n && !ret; i++) {
+		snprintf(path, sizeof(path), TIERS_DIR "/memory_tier%d/nodelist", ids[i]);
+		if (tunable_read(path, list, sizeof(list)) || !list[0])
+			continue;
+		ret = mark_nodes(list, rank, tiers++);
+	}
+	return ret ? ret : tiers;
 }

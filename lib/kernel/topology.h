@@ -35,6 +35,14 @@ int topology_memory_nodes(int *nodes, int max);
  */
 int topology_cpu(const struct topology *t, int mem_node, unsigned int k);
 
+/*
+ * Memory tiers (mm/memory-tiers.c, /sys/devices/virtual/memory_tiering):
+ * @rank[node] = 0 for the top tier, 1 for the next, ...; -1 for a node in
+ * none.  Returns how many tiers hold nodes (0: no tiering sysfs, a kernel
+ * before 6.1 or without NUMA), or -errno.
+ */
+int topology_memory_tiers(int rank[TOPO_MAX_NODES]);
+
 /* Pin the calling thread to @cpu.  0 or -errno. */
 int topology_pin_self(int cpu);
 
