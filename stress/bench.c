@@ -81,16 +81,19 @@ static void print_table(const struct bench_ctx *c)
 static json_object *metric_json(const struct bench_metric *m)
 {
 	json_object *o = json_object_new_object(), *s = json_object_new_array();
-	json_object *raw = json_object_new_array();
+	json_object *raw = json_object_new_array(), *pass = json_object_new_array();
 
 	json_object_object_add(o, "name", jstr(m->name));
 	json_object_object_add(o, "unit", jstr(m->unit));
 	json_object_object_add(o, "direction", jstr(m->higher_better ? "higher" : "lower"));
 	json_object_object_add(o, "control", json_object_new_boolean(m->control));
 	json_object_object_add(o, "n", ju64(m->n));
-	for (size_t i = 0; i < m->n; i++)
+	for (size_t i = 0; i < m->n; i++) {
 		json_object_array_add(s, json_object_new_double(m->samples[i]));
+		json_object_array_add(pass, json_object_new_int(m->pass_of ? m->pass_of[i] : 0));
+	}
 	json_object_object_add(o, "samples", s);
+	json_object_object_add(o, "sample_pass", pass);
 	for (size_t i = 0; i < m->nraw; i++)
 		json_object_array_add(raw, json_object_new_double(m->raw[i]));
 	json_object_object_add(o, "measurements", raw);
@@ -109,7 +112,7 @@ static json_object *metric_json(const struct bench_metric *m)
 	return o;
 }
 
-static int write_json(const struct bench_ctx *c, const char *path)
+static int write_json(const struct bench_ctx *c, unsigned int passes, const char *path)
 {
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	struct env_info e;
@@ -120,6 +123,7 @@ static int write_json(const struct bench_ctx *c, const char *path)
 	env_read(&e);
 	json_object_object_add(o, "environment", report_env_json(&e));
 	json_object_object_add(o, "repeat", ju64(c->repeat));
+	json_object_object_add(o, "passes", ju64(passes));
 	json_object_object_add(o, "region_bytes", ju64(c->region));
 	for (unsigned int i = 0; i < c->nmetrics; i++)
 		json_object_array_add(a, metric_json(&c->metrics[i]));
@@ -129,15 +133,15 @@ static int write_json(const struct bench_ctx *c, const char *path)
 	return ret;
 }
 
-static int run_all(struct bench_ctx *c, const struct bench_config *bc)
+static int run_pass(struct bench_ctx *c, const struct bench_config *bc, unsigned int passes)
 {
 	int ret = 0;
 
 	for (unsigned int i = 0; bench_table[i] && !ret && !c->stop(); i++) {
 		if (!wanted(bc, bench_table[i]->name))
 			continue;
-		fprintf(stderr, "pinstress: bench %s: %s\n", bench_table[i]->name,
-			bench_table[i]->desc);
+		fprintf(stderr, "pinstress: bench %s (pass %u/%u, %u repeats): %s\n",
+			bench_table[i]->name, c->pass + 1, passes, c->repeat, bench_table[i]->desc);
 		ret = bench_table[i]->run(c);
 		/* Its zram swap, its hugetlb pages: gone before the next one measures. */
 		if (tunable_restore_all())
@@ -147,6 +151,20 @@ static int run_all(struct bench_ctx *c, const struct bench_config *bc)
 			fprintf(stderr, "pinstress: bench %s failed: %s\n", bench_table[i]->name,
 				strerror(-ret));
 	}
+	return ret;
+}
+
+/* bc->repeat repetitions of each metric, spread evenly over the passes. */
+static int run_all(struct bench_ctx *c, const struct bench_config *bc)
+{
+	unsigned int passes = bc->passes < bc->repeat ? bc->passes : bc->repeat;
+	int ret = 0;
+
+	for (c->pass = 0; c->pass < passes && !ret && !c->stop(); c->pass++) {
+		c->repeat = bc->repeat / passes + (c->pass < bc->repeat % passes);
+		ret = run_pass(c, bc, passes);
+	}
+	c->repeat = bc->repeat;
 	return ret;
 }
 
@@ -200,11 +218,12 @@ int cmd_bench(int argc, char **argv)
 	}
 	machine_stop_signals(&stop_sigs);
 	sigprocmask(SIG_BLOCK, &stop_sigs, NULL);
-	fprintf(stderr, "pinstress: bench: %u repeats after a warm-up, regions of %llu MiB\n",
-		c.repeat, (unsigned long long)(c.region >> 20));
+	fprintf(stderr, "pinstress: bench: %u repeats after a warm-up in %u passes, regions of "
+		"%llu MiB\n", c.repeat, rc->bench.passes < c.repeat ? rc->bench.passes : c.repeat,
+		(unsigned long long)(c.region >> 20));
 	ret = run_all(&c, &rc->bench);
 	print_table(&c);
-	if (rc->json[0] && write_json(&c, rc->json)) {
+	if (rc->json[0] && write_json(&c, c.pass, rc->json)) {
 		fprintf(stderr, "pinstress: cannot write %s\n", rc->json);
 		code = EXIT_INVALID;
 	}

@@ -2,8 +2,9 @@
 /*
  * `pinstress compare A.json B.json [--json FILE] [--min-effect PCT]`: for
  * each metric in both bench reports, the medians, the change in %, its
- * 95 % confidence interval (bootstrap of the medians, seeded) and a
- * verdict: better, worse, or no significant change.  It warns when the two
+ * 95 % confidence interval (bootstrap of the medians, seeded, over the
+ * passes of each run and the samples within them) and a verdict: better,
+ * worse, or no significant change.  It warns when the two
  * environments differ in anything but the kernel: then the kernel is not
  * the only thing that changed.
  */
@@ -37,6 +38,7 @@ struct metric {
 	bool higher_better;
 	bool control;		/* no mm patch should move it: a move is noise */
 	double *v;		/* its samples; none: unavailable there */
+	int *pass;		/* the pass of each sample, or NULL */
 	size_t n;
 };
 
@@ -49,11 +51,42 @@ struct report {
 
 static void report_free(struct report *rep)
 {
-	for (size_t i = 0; rep->m && i < rep->nm; i++)
+	for (size_t i = 0; rep->m && i < rep->nm; i++) {
 		free(rep->m[i].v);
+		free(rep->m[i].pass);
+	}
 	free(rep->m);
 	json_object_put(rep->root);
 	memset(rep, 0, sizeof(*rep));
+}
+
+/* The samples of metric @where, and the pass of each when the report has them. */
+static int load_samples(struct jsonio *r, json_object *o, const char *where, json_object *a,
+			struct metric *m)
+{
+	char wv[80], wp[80];
+	json_object *ps;
+	int *pass;
+
+	ps = jsonio_get(r, o, where, "sample_pass", json_type_array, true);
+	if (ps && json_object_array_length(ps) != m->n && !r->err[0])
+		snprintf(r->err, sizeof(r->err), "%s: %s.sample_pass: %zu entries for %zu samples",
+			 r->file, where, json_object_array_length(ps), m->n);
+	m->v = calloc(m->n, sizeof(double));
+	pass = ps ? calloc(m->n, sizeof(int)) : NULL;
+	if (!m->v || (ps && !pass)) {
+		free(pass);
+		return -ENOMEM;
+	}
+	snprintf(wv, sizeof(wv), "%s.samples", where);
+	snprintf(wp, sizeof(wp), "%s.sample_pass", where);
+	for (size_t k = 0; k < m->n; k++) {
+		m->v[k] = json_object_get_double(jsonio_idx(r, a, wv, k, json_type_double));
+		if (pass)
+			pass[k] = json_object_get_int(jsonio_idx(r, ps, wp, k, json_type_int));
+	}
+	m->pass = pass;
+	return r->err[0] ? -EINVAL : 0;
 }
 
 static int load_metric(struct jsonio *r, json_object *ms, size_t i, struct metric *m)
@@ -77,13 +110,7 @@ static int load_metric(struct jsonio *r, json_object *ms, size_t i, struct metri
 	a = jsonio_get(r, o, where, "samples", json_type_array, false);
 	if (r->err[0] || !(m->n = json_object_array_length(a)))
 		return r->err[0] ? -EINVAL : 0;
-	m->v = calloc(m->n, sizeof(double));
-	if (!m->v)
-		return -ENOMEM;
-	strncat(where, ".samples", sizeof(where) - strlen(where) - 1);
-	for (size_t k = 0; k < m->n; k++)
-		m->v[k] = json_object_get_double(jsonio_idx(r, a, where, k, json_type_double));
-	return r->err[0] ? -EINVAL : 0;
+	return load_samples(r, o, where, a, m);
 }
 
 /* A bench report, every member this command uses checked; -EINVAL said on stderr. */
@@ -183,9 +210,10 @@ static json_object *row_json(const char *name, const struct metric *a,
 }
 
 /*
- * Did a control metric move between A and B beyond its own interval?  Then
- * the machine, not the kernel, changed between the runs: say so in one
- * line, and the verdicts cannot be trusted.
+ * Did a control metric move between A and B beyond its own interval (which
+ * holds how far its passes drifted within each run)?  Then the machine,
+ * not the kernel, changed between the runs: say so in one line, and the
+ * verdicts cannot be trusted.
  */
 static bool noisy(const struct report *ra, const struct report *rb)
 {
@@ -197,7 +225,8 @@ static bool noisy(const struct report *ra, const struct report *rb)
 		struct stats_change c;
 
 		if (!a->control || !a->n || !b || !b->n ||
-		    stats_compare(a->v, a->n, b->v, b->n, a->higher_better, 0, COMPARE_SEED, &c) ||
+		    stats_compare_passes(a->v, a->pass, a->n, b->v, b->pass, b->n, a->higher_better,
+					 0, COMPARE_SEED, &c) ||
 		    c.verdict == VERDICT_SAME)
 			continue;
 		used += (size_t)snprintf(moved + used, sizeof(moved) - used, "%s%s %+.1f%% [%+.1f%%, "
@@ -222,13 +251,14 @@ static int compare(const struct report *ra, const struct report *rb, double min_
 	       "change", "95% CI", "verdict");
 	for (size_t i = 0; i < ra->nm; i++) {
 		const struct metric *a = &ra->m[i], *b = metric_of(rb, a->name);
+		/* A control's verdict is noisy()'s: any move beyond its interval. */
 		bool trusted = !noise || a->control;
 		struct stats_change c;
 		json_object *row;
 
 		if (!a->n || !b || !b->n ||
-		    stats_compare(a->v, a->n, b->v, b->n, a->higher_better, min_effect / 100,
-				  COMPARE_SEED, &c)) {
+		    stats_compare_passes(a->v, a->pass, a->n, b->v, b->pass, b->n, a->higher_better,
+					 a->control ? 0 : min_effect / 100, COMPARE_SEED, &c)) {
 			printf("%-30s %-7s %12s %12s %9s %21s  %s\n", a->name, "", "-", "-", "", "",
 			       "not in both");
 			continue;

@@ -3,7 +3,8 @@
  * Unit test of the benchmark statistics: percentiles, and the verdicts of
  * stats_compare() on synthetic samples with a known shift (20 % worse, 20 %
  * better, in both directions of "better") and with none, the noise drawn
- * like real bench samples (a few percent, the occasional outlier).
+ * like real bench samples (a few percent, the occasional outlier); and
+ * samples tagged with their bench pass, whose drift widens the interval.
  * Exit 0 if every check passed, 1 otherwise.
  */
 #include <math.h>
@@ -117,10 +118,42 @@ static void test_verdicts(void)
 	CHECK(stats_compare(a, 0, b, N, true, 0.03, 1, &c) < 0, "no samples: error");
 }
 
+/*
+ * One of five passes of A ran 25 % slower (its 4 samples); B is 20 % slower
+ * throughout.  Untagged, the outlying pass is 4 of 20 samples and the
+ * median barely feels it: worse.  Tagged with their passes, the bootstrap
+ * draws that pass three times or more in 1 resample of 17: the interval
+ * reaches back to no change, and so does the verdict.
+ */
+static void test_passes(void)
+{
+	double a[20], b[20];
+	int pa[20], pb[20];
+	struct stats_change c;
+
+	for (int i = 0; i < 20; i++) {
+		pa[i] = pb[i] = i / 4;
+		a[i] = pa[i] == 2 ? 1.25 : 1.0 + 0.001 * (i % 3);
+		b[i] = 1.2 + 0.001 * (i % 3);
+	}
+	stats_compare(a, 20, b, 20, false, 0.10, 42, &c);
+	CHECK(c.verdict == VERDICT_WORSE, "a slow pass, untagged: worse [%.1f, %.1f]", 100 * c.lo,
+	      100 * c.hi);
+	stats_compare_passes(a, pa, 20, b, pb, 20, false, 0.10, 42, &c);
+	CHECK(c.verdict == VERDICT_SAME && c.lo < 0.10,
+	      "a slow pass, tagged: no verdict [%.1f, %.1f]", 100 * c.lo, 100 * c.hi);
+	for (int i = 0; i < 20; i++)
+		a[i] = 1.0 + 0.001 * (i % 3);
+	stats_compare_passes(a, pa, 20, b, pb, 20, false, 0.10, 42, &c);
+	CHECK(c.verdict == VERDICT_WORSE, "steady passes, tagged: worse [%.1f, %.1f]", 100 * c.lo,
+	      100 * c.hi);
+}
+
 int main(void)
 {
 	test_percentile();
 	test_verdicts();
+	test_passes();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

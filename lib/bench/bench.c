@@ -78,6 +78,7 @@ struct bench_metric *bench_metric(struct bench_ctx *c, const char *name, const c
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->unit = unit;
 	m->higher_better = higher_better;
+	m->pass_now = &c->pass;
 	return m;
 }
 
@@ -101,6 +102,10 @@ void bench_rep_end(struct bench_metric *m)
 		return;
 	put(&m->samples, &m->n, stats_median(m->raw + m->rep_from, m->nraw - m->rep_from));
 	m->rep_from = m->nraw;
+	if (!m->pass_of)
+		m->pass_of = calloc(BENCH_MAX_SAMPLES, 1);
+	if (m->pass_of && m->n)
+		m->pass_of[m->n - 1] = (uint8_t)(m->pass_now ? *m->pass_now : 0);
 }
 
 void bench_sample(struct bench_metric *m, double v)
@@ -127,6 +132,7 @@ void bench_free(struct bench_ctx *c)
 	for (unsigned int i = 0; i < c->nmetrics; i++) {
 		free(c->metrics[i].samples);
 		free(c->metrics[i].raw);
+		free(c->metrics[i].pass_of);
 	}
 	c->nmetrics = 0;
 }

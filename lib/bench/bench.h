@@ -42,12 +42,21 @@ struct bench_metric {
 	double *raw;			/* every measurement, for p50/p90/p99 */
 	size_t nraw;
 	size_t rep_from;		/* raw[rep_from..] belong to the open repetition */
+	uint8_t *pass_of;		/* the pass each sample was taken in */
+	const unsigned int *pass_now;	/* the context's current pass */
 	char unavailable[160];		/* why it could not be measured here, or "" */
 	char note[160];			/* what it really measured (THP share, ...) */
 };
 
+/*
+ * The repetitions are spread over passes: each pass runs every benchmark
+ * with its share of them, so a metric's samples come from minutes apart
+ * and the machine's drift during a run shows between its passes (compare
+ * will not call a change that small between two runs).
+ */
 struct bench_ctx {
-	unsigned int repeat;		/* measured repetitions after one warm-up */
+	unsigned int repeat;		/* measured repetitions after one warm-up, this pass */
+	unsigned int pass;		/* the current pass, from 0 */
 	uint64_t region;		/* bytes per region, pin/pageout/read benchmarks */
 	uint64_t fork_sizes[BENCH_MAX_SIZES];
 	unsigned int nfork_sizes;

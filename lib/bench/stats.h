@@ -44,6 +44,16 @@ struct stats_change {
 int stats_compare(const double *a, size_t na, const double *b, size_t nb, bool higher_better,
 		  double min_effect, uint64_t seed, struct stats_change *out);
 
+/*
+ * stats_compare() of samples tagged with the pass each was taken in
+ * (@pa, @pb; NULL: untagged): the bootstrap draws passes, then samples
+ * within them, so the drift between the passes of a run is in the
+ * interval.
+ */
+int stats_compare_passes(const double *a, const int *pa, size_t na, const double *b,
+			 const int *pb, size_t nb, bool higher_better, double min_effect,
+			 uint64_t seed, struct stats_change *out);
+
 const char *stats_verdict_name(enum stats_verdict v);
 
 #endif

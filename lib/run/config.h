@@ -71,6 +71,7 @@ struct job_config {
 /* What `pinstress bench` was asked to measure (its keys are in the same table). */
 struct bench_config {
 	unsigned int repeat;			/* measured repetitions after a warm-up */
+	unsigned int passes;			/* rounds over every benchmark they are spread over */
 	uint64_t region_size;			/* pin, pageout and read regions */
 	uint64_t fork_sizes[CFG_MAX_SIZES];	/* mapped while fork() is timed */
 	unsigned int nfork_sizes;

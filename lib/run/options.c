@@ -106,6 +106,10 @@ const struct cfg_option cfg_options[] = {
 	/* BENCH: struct bench_config in run_config, for pinstress bench only */
 	{ .name = "repeat", .type = CFG_UINT, RUNF(bench.repeat), BENCH, .def = "10",
 	  .min = 1, .max = 1000, .help = "measured repetitions of each metric after a warm-up" },
+	{ .name = "passes", .type = CFG_UINT, RUNF(bench.passes), BENCH, .def = "5",
+	  .min = 1, .max = 100,
+	  .help = "rounds over all benchmarks that the repetitions are spread over, so a metric's "
+		  "samples span the run and compare sees how far it drifts (at most 'repeat')" },
 	{ .name = "region-size", .type = CFG_SIZE, RUNF(bench.region_size), BENCH, .def = "64M",
 	  .min = MiB, .max = 4 * GiB, .flags = CFG_F_PMD,
 	  .help = "region of the pin, pageout and read benchmarks, in PMD-size steps" },
