@@ -83,6 +83,8 @@
 			return;
 		}
 		var legend = document.createElement('div');
+		/* A soak's hundreds of jobs: name only those non-zero where the pointer is. */
+		var many = series.length > 16;
 
 		legend.className = 'legendkey';
 		el.parentNode.insertBefore(legend, el.nextSibling);
@@ -93,7 +95,8 @@
 			xlabel: 'seconds since the run started',
 			stepPlot: true,
 			connectSeparatedPoints: false,
-			legend: 'always',
+			legend: many ? 'onmouseover' : 'always',
+			labelsShowZeroValues: !many,
 			labelsSeparateLines: false,
 			includeZero: true,
 			labelsKMB: true,
