@@ -290,7 +290,10 @@ if [[ -n $code ]]; then
 	exit "$code"
 fi
 if grep -aq "Kernel panic" "$WORK/console.log"; then
-	grep -a -A3 "Kernel panic" "$WORK/console.log" | head -n 4 >&2
+	# The oops that led to it (RIP, call trace) is above the panic line: a CI log that
+	# keeps only this output must still say where the kernel died.
+	grep -a -B60 -A30 -m1 "Kernel panic" "$WORK/console.log" |
+		grep -a -A200 -m1 -E "BUG:|Oops|WARNING:|general protection|Kernel panic" >&2
 	say "the guest kernel panicked after ${took}s (console in $OUT/guest-console.log)"
 	exit "$EXIT_PANIC"
 fi
