@@ -178,6 +178,16 @@ const char *fault_swap_probe(void)
 	return NULL;
 }
 
+uint64_t fault_reclaim_bytes(const struct fault_inst *f, struct rng *r, uint64_t min,
+			     uint64_t max)
+{
+	uint64_t top = f->job->reg.size / 4 < max ? f->job->reg.size / 4 : max;
+
+	if (top < min)
+		top = min;
+	return (min + rng_below(r, top - min + 1)) & ~(uint64_t)(job_page_size() - 1);
+}
+
 void fault_cold_random(struct fault_inst *f, struct rng *r, uint64_t bytes)
 {
 	const struct region *reg = &f->job->reg;

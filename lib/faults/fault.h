@@ -78,6 +78,13 @@ long pageout_random(struct fault_inst *f, struct pageout_ctx *p, struct rng *r);
  */
 void fault_cold_random(struct fault_inst *f, struct rng *r, uint64_t bytes);
 
+/*
+ * How much one memcg reclaim asks for: whole pages, at random from @min up
+ * to a quarter of @f's region, kept within [@min, @max].
+ */
+uint64_t fault_reclaim_bytes(const struct fault_inst *f, struct rng *r, uint64_t min,
+			     uint64_t max);
+
 /* Log in the job's event ring that @f is acting on [addr, addr+len) of the region. */
 void fault_range(struct fault_inst *f, const void *addr, size_t len);
 

@@ -155,16 +155,11 @@ static int reclaim_inject(struct fault_inst *f, struct rng *r)
 {
 	struct reclaim_priv *p = f->priv;
 	const struct region *reg = &f->job->reg;
-	uint64_t max = reg->size / 4 < RECLAIM_MAX_BYTES ? reg->size / 4 : RECLAIM_MAX_BYTES;
 	struct swap_look look = { .pagemap_fd = p->pagemap_fd };
-	uint64_t bytes;
+	uint64_t bytes = fault_reclaim_bytes(f, r, RECLAIM_MIN_BYTES, RECLAIM_MAX_BYTES);
 	long got;
 	int ret;
 
-	if (max < RECLAIM_MIN_BYTES)
-		max = RECLAIM_MIN_BYTES;
-	bytes = (RECLAIM_MIN_BYTES + rng_below(r, max - RECLAIM_MIN_BYTES + 1)) &
-		~(uint64_t)(job_page_size() - 1);
 	look.shared = f->job->caps & MC_SHARED;
 	ret = swap_look_before(&look, reg->base, p->npages, p->before);
 	if (ret)

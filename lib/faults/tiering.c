@@ -216,15 +216,9 @@ static int look(struct tier_priv *p)
 static int tier_inject(struct fault_inst *f, struct rng *r)
 {
 	struct tier_priv *p = f->priv;
-	uint64_t max = f->job->reg.size / 4, bytes;
+	uint64_t bytes = fault_reclaim_bytes(f, r, TIER_MIN_BYTES, TIER_MAX_BYTES);
 	int seen, after, ret;
 
-	if (max > TIER_MAX_BYTES)
-		max = TIER_MAX_BYTES;
-	if (max < TIER_MIN_BYTES)
-		max = TIER_MIN_BYTES;
-	bytes = (TIER_MIN_BYTES + rng_below(r, max - TIER_MIN_BYTES + 1)) &
-		~(uint64_t)(job_page_size() - 1);
 	/* What the kernel promoted since the last injection. */
 	seen = look(p);
 	if (seen < 0)
